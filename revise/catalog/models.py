@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+class Subject(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Course(models.Model):
+    """A course, imported from a folder of Markdown; ``slug`` is its identity."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="courses")
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:course", args=[self.slug])
+
+
+class Chapter(models.Model):
+    """A chapter's free part; the locked part lives apart in :class:`ChapterLocked`."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="chapters")
+    slug = models.SlugField(max_length=200)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    position = models.PositiveIntegerField()
+    free_html = models.TextField()
+    free_headings = models.JSONField(default=list)
+    free_words = models.PositiveIntegerField(default=0)
+    source_hash = models.CharField(max_length=64)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["course", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="chapter_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:chapter", args=[self.course.slug, self.slug])
+
+
+class ChapterLocked(models.Model):
+    """The locked part of a chapter, for signed-in learners only."""
+
+    chapter = models.OneToOneField(Chapter, on_delete=models.CASCADE, related_name="locked")
+    html = models.TextField()
+    headings = models.JSONField(default=list)
+    words = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "locked part of a chapter"
+
+    def __str__(self) -> str:
+        return f"Locked part of {self.chapter}"

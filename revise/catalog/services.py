@@ -1,0 +1,303 @@
+"""Importing a course folder into the database: all or nothing, and idempotent."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from revise.catalog.models import Chapter, ChapterLocked, Course, Subject
+from revise.content import model as content
+from revise.content.parser import normalize_text, parse_course
+from revise.lessons.models import LessonStep, Question
+from revise.study.models import Card
+
+SIMILARITY_THRESHOLD = 0.75
+
+
+class CourseInvalid(Exception):
+    """The course folder has problems; nothing was imported."""
+
+    def __init__(self, problems: Sequence[content.Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the course")
+        self.problems = list(problems)
+
+
+@dataclass
+class ImportReport:
+    course: str
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    retired: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(+self.created or +self.updated or +self.retired)
+
+    def lines(self) -> list[str]:
+        kinds = ["chapters", "cards", "questions", "lesson steps"]
+        return [
+            f"{kind}: created {self.created[kind]}, updated {self.updated[kind]}, "
+            f"unchanged {self.unchanged[kind]}, retired {self.retired[kind]}"
+            for kind in kinds
+        ]
+
+
+def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
+    """Import or update the course in ``path`` in one transaction.
+
+    Raises :class:`CourseInvalid` (and changes nothing) if the folder has any problem.
+    """
+    parsed, problems = parse_course(Path(path))
+    if problems or parsed is None:
+        raise CourseInvalid(problems)
+    now = now or timezone.now()
+    report = ImportReport(course=parsed.slug)
+    with transaction.atomic():
+        course = _course_upsert(parsed, now=now, report=report)
+        chapters = _chapters_sync(course, parsed.chapters, now=now, report=report)
+        pairs = [(chapters[ch.slug], ch) for ch in parsed.chapters]
+        _items_sync(
+            Card,
+            "cards",
+            course,
+            [(chapter, card, _card_values(card)) for chapter, ch in pairs for card in ch.cards],
+            text_field="front_text",
+            now=now,
+            report=report,
+        )
+        _items_sync(
+            Question,
+            "questions",
+            course,
+            [(chapter, q, _question_values(q)) for chapter, ch in pairs for q in ch.questions],
+            text_field="prompt_text",
+            now=now,
+            report=report,
+        )
+        _items_sync(
+            LessonStep,
+            "lesson steps",
+            course,
+            [(chapter, s, _step_values(s)) for chapter, ch in pairs for s in ch.steps],
+            text_field="text",
+            now=now,
+            report=report,
+        )
+        if report.changed and course.imported_at != now:
+            course.imported_at = now
+            course.save(update_fields=["imported_at"])
+    return report
+
+
+def _course_upsert(parsed: content.Course, *, now: datetime, report: ImportReport) -> Course:
+    subject, _ = Subject.objects.get_or_create(
+        name=parsed.subject, defaults={"slug": _unique_subject_slug(parsed.subject)}
+    )
+    values = {"subject": subject, "title": parsed.title, "summary": parsed.summary}
+    course = Course.objects.filter(slug=parsed.slug).first()
+    if course is None:
+        return Course.objects.create(slug=parsed.slug, imported_at=now, **values)
+    if _assign_changed(course, values):
+        course.save()
+        report.updated["course"] += 1
+    return course
+
+
+def _unique_subject_slug(name: str) -> str:
+    base = slugify(name) or "subject"
+    slug, n = base, 2
+    while Subject.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _assign_changed(obj: models.Model, values: dict[str, Any]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _chapters_sync(
+    course: Course,
+    parsed: list[content.Chapter],
+    *,
+    now: datetime,
+    report: ImportReport,
+) -> dict[str, Chapter]:
+    existing = {c.slug: c for c in course.chapters.select_related("locked")}
+    result: dict[str, Chapter] = {}
+    for position, ch in enumerate(parsed, start=1):
+        values = {
+            "title": ch.title,
+            "summary": ch.summary,
+            "position": position,
+            "free_html": ch.free_html,
+            "free_headings": [_heading(h) for h in ch.headings if not h.locked],
+            "free_words": ch.free_words,
+            "source_hash": ch.source_hash,
+            "retired_at": None,
+        }
+        locked_values = {
+            "html": ch.locked_html,
+            "headings": [_heading(h) for h in ch.headings if h.locked],
+            "words": ch.locked_words,
+        }
+        chapter = existing.get(ch.slug)
+        if chapter is None:
+            chapter = Chapter.objects.create(course=course, slug=ch.slug, **values)
+            ChapterLocked.objects.create(chapter=chapter, **locked_values)
+            report.created["chapters"] += 1
+        else:
+            locked = getattr(chapter, "locked", None) or ChapterLocked(chapter=chapter)
+            changed = _assign_changed(chapter, values)
+            locked_changed = _assign_changed(locked, locked_values) or locked.pk is None
+            if changed:
+                chapter.save()
+            if locked_changed:
+                locked.save()
+            if changed or locked_changed:
+                report.updated["chapters"] += 1
+            else:
+                report.unchanged["chapters"] += 1
+        result[ch.slug] = chapter
+    for slug, chapter in existing.items():
+        if slug not in result and chapter.retired_at is None:
+            chapter.retired_at = now
+            chapter.save(update_fields=["retired_at"])
+            report.retired["chapters"] += 1
+    return result
+
+
+def _heading(heading: content.Heading) -> dict[str, Any]:
+    return {"anchor": heading.anchor, "title": heading.title, "level": heading.level}
+
+
+def _card_values(card: content.Card) -> dict[str, Any]:
+    return {
+        "front_html": card.front_html,
+        "back_html": card.back_html,
+        "front_text": card.front_text,
+        "anchor": card.anchor,
+        "locked": card.locked,
+    }
+
+
+def _question_values(question: content.Question) -> dict[str, Any]:
+    return {
+        "prompt_html": question.prompt_html,
+        "prompt_text": question.prompt_text,
+        "guidance_html": list(question.guidance_html),
+        "anchor": question.anchor,
+        "locked": question.locked,
+    }
+
+
+def _step_values(step: content.LessonStep) -> dict[str, Any]:
+    return {"kind": step.kind, "text": step.text, "data": step.data, "locked": step.locked}
+
+
+def _items_sync(
+    model: type[models.Model],
+    label: str,
+    course: Course,
+    items: list[tuple[Chapter, Any, dict[str, Any]]],
+    *,
+    text_field: str,
+    now: datetime,
+    report: ImportReport,
+) -> None:
+    """Create, update, keep or retire the course's rows of ``model`` to match ``items``.
+
+    Identity follows docs/authoring.md: the key, else a similar enough text in the same
+    chapter (and kind) among the rows that disappeared.
+    """
+    existing = {row.key: row for row in model.objects.filter(course=course)}
+    parsed_keys = {item.key for _, item, _ in items}
+    vanished = [
+        row
+        for key, row in existing.items()
+        if key not in parsed_keys and row.retired_at is None and "/" in key
+    ]
+    newcomers = [
+        (chapter, item, values)
+        for chapter, item, values in items
+        if item.key not in existing and not item.explicit_id
+    ]
+    renamed: set[int] = set()
+    for row, (_, item, _) in _match_similar(vanished, newcomers, text_field):
+        del existing[row.key]
+        row.key = item.key
+        existing[row.key] = row
+        renamed.add(row.pk)
+
+    to_create = []
+    positions: Counter = Counter()
+    for chapter, item, values in items:
+        positions[chapter.pk] += 1
+        values = {**values, "chapter": chapter, "position": positions[chapter.pk]}
+        row = existing.get(item.key)
+        if row is None:
+            to_create.append(model(course=course, key=item.key, **values))
+            report.created[label] += 1
+            continue
+        values["retired_at"] = None
+        if _assign_changed(row, values) or row.pk in renamed:
+            row.save()
+            report.updated[label] += 1
+        else:
+            report.unchanged[label] += 1
+    model.objects.bulk_create(to_create)
+    retire = [
+        row.pk
+        for key, row in existing.items()
+        if key not in parsed_keys and row.retired_at is None
+    ]
+    if retire:
+        model.objects.filter(pk__in=retire).update(retired_at=now)
+        report.retired[label] += len(retire)
+
+
+def _match_similar(
+    vanished: list[models.Model],
+    newcomers: list[tuple[Chapter, Any, dict[str, Any]]],
+    text_field: str,
+) -> list[tuple[models.Model, tuple[Chapter, Any, dict[str, Any]]]]:
+    """Pair rows that disappeared with new items of the same chapter and similar text."""
+    candidates = []
+    for row in vanished:
+        old = normalize_text(getattr(row, text_field))
+        for newcomer in newcomers:
+            chapter, _, values = newcomer
+            if chapter.pk != row.chapter_id or values.get("kind") != getattr(
+                row, "kind", None
+            ):
+                continue
+            ratio = difflib.SequenceMatcher(
+                None, old, normalize_text(values[text_field])
+            ).ratio()
+            if ratio >= SIMILARITY_THRESHOLD:
+                candidates.append((ratio, row, newcomer))
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    used_rows: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for _, row, newcomer in candidates:
+        if row.pk in used_rows or id(newcomer) in used_new:
+            continue
+        used_rows.add(row.pk)
+        used_new.add(id(newcomer))
+        pairs.append((row, newcomer))
+    return pairs

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from revise.catalog import selectors
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/home.html", {"subjects": selectors.subject_list()})
+
+
+@require_safe
+def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = selectors.course_get(slug=course_slug)
+    return render(request, "catalog/course_detail.html", {"course": course})
+
+
+@require_safe
+def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) -> HttpResponse:
+    page = selectors.chapter_get(
+        course_slug=course_slug, chapter_slug=chapter_slug, viewer=request.user
+    )
+    response = render(request, "catalog/chapter_detail.html", {"page": page})
+    # What a chapter page shows depends on who asks: never from a shared cache.
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Cookie"
+    return response

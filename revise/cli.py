@@ -1,0 +1,144 @@
+"""The ``revise`` command: check and import courses, serve the app.
+
+``revise check`` needs no database: it only parses. The other commands set up Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revise.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from revise.content.parser import parse_course
+
+    status = 0
+    for path in args.paths:
+        course, problems = parse_course(Path(path))
+        for problem in problems:
+            print(problem)
+        if problems or course is None:
+            noun = "problem" if len(problems) == 1 else "problems"
+            print(f"{path}: {len(problems)} {noun}", file=sys.stderr)
+            status = 1
+        else:
+            print(f"{path}: OK — {course.summary_line()}")
+    return status
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    _setup_django()
+    from revise.catalog.services import CourseInvalid, course_import
+
+    status = 0
+    for path in args.paths:
+        try:
+            report = course_import(path=Path(path))
+        except CourseInvalid as exc:
+            for problem in exc.problems:
+                print(problem)
+            print(f"{path}: not imported; nothing was changed", file=sys.stderr)
+            status = 1
+            continue
+        if report.changed:
+            print(f"{path}: imported course '{report.course}'")
+            for line in report.lines():
+                print(f"  {line}")
+        else:
+            print(f"{path}: course '{report.course}' is up to date; nothing changed")
+    return status
+
+
+def sample_courses_load() -> list[str]:
+    """Import the bundled courses if the database holds no course; returns their slugs."""
+    from django.conf import settings
+
+    from revise.catalog.models import Course
+    from revise.catalog.services import course_import
+
+    if Course.objects.exists():
+        return []
+    root = Path(settings.REVISE_COURSES_DIR)
+    folders = sorted(p.parent for p in root.glob("*/course.yaml"))
+    return [course_import(path=folder).course for folder in folders]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    for slug in sample_courses_load():
+        print(f"Loaded the sample course '{slug}'")
+    workers = args.workers or int(
+        os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 9))
+    )
+    print(f"Serving Revise at http://{args.host}:{args.port}/ with {workers} workers")
+    sys.stdout.flush()
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "revise.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
+    return 0  # pragma: no cover
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revise.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["revise manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="revise", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate course folders; changes nothing")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.set_defaults(func=cmd_check)
+
+    imp = sub.add_parser("import", help="import or update course folders, all or nothing")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.set_defaults(func=cmd_import)
+
+    serve = sub.add_parser("serve", help="migrate, load the sample course, serve with gunicorn")
+    serve.add_argument("--host", default=os.environ.get("REVISE_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    serve.add_argument("--workers", type=int, default=0, help="default: 2 × cores + 1")
+    serve.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

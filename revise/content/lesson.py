@@ -1,0 +1,161 @@
+"""Validate the author's lesson steps (a ```lesson fenced block holding a YAML list)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from revise.content.model import LessonStep, Problem, yaml_error_problem
+
+BLANK_RE = re.compile(r"\[([^\[\]]+)\]")
+COMMON_OPTIONAL = {"explain", "id"}
+TRUTH = {"true": True, "yes": True, "false": False, "no": False}
+KINDS: dict[str, dict[str, type]] = {
+    "choice": {"prompt": str, "options": list, "answer": str},
+    "true-false": {"statement": str, "answer": str},
+    "fill-blank": {"text": str},
+    "order": {"prompt": str, "items": list},
+    "match": {"prompt": str, "pairs": dict},
+}
+TEXT_FIELD = {
+    "choice": "prompt",
+    "true-false": "statement",
+    "fill-blank": "text",
+    "order": "prompt",
+    "match": "prompt",
+}
+# Seconds a learner needs for a step of each kind, used to compute a lesson's length.
+SECONDS = {"choice": 30, "true-false": 20, "fill-blank": 35, "order": 45, "match": 50}
+
+KeyFor = Callable[..., tuple[str, str, bool]]
+
+
+def step_seconds(kind: str) -> int:
+    """Estimated seconds to do one step of ``kind``, including reading the feedback."""
+    return SECONDS.get(kind, 30)
+
+
+def validate_steps(
+    content: str,
+    *,
+    path: Path,
+    first_line: int,
+    problems: list[Problem],
+    locked: bool,
+    key_for: KeyFor,
+) -> list[LessonStep]:
+    """Parse one lesson block; report every problem, return the valid steps."""
+    try:
+        root = yaml.compose(content, Loader=yaml.SafeLoader)
+        data = _plain(root)
+    except yaml.YAMLError as exc:
+        problems.append(
+            yaml_error_problem(
+                exc, text=content, path=path, first_line=first_line, what=" in lesson block"
+            )
+        )
+        return []
+    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode) or not data:
+        problems.append(
+            Problem(path, first_line, "a lesson block holds a YAML list of steps ('- kind: …')")
+        )
+        return []
+    steps = []
+    for node, item in zip(root.value, data, strict=True):  # type: ignore[union-attr]
+        line = first_line + node.start_mark.line
+        step = _validate_step(item, node, line, path, problems, locked, key_for)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def _plain(node: yaml.Node | None) -> Any:
+    """YAML as written: every scalar stays text (so ``Yes`` or ``1922`` are not retyped)."""
+    if node is None:
+        return None
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(k): _plain(v) for k, v in node.value}
+    return node.value
+
+
+def _validate_step(
+    item: Any,
+    node: yaml.Node,
+    line: int,
+    path: Path,
+    problems: list[Problem],
+    locked: bool,
+    key_for: KeyFor,
+) -> LessonStep | None:
+    def error(message: str) -> None:
+        problems.append(Problem(path, line, message))
+
+    if not isinstance(item, dict):
+        error("a lesson step is a set of fields starting with 'kind:'")
+        return None
+    kind = item.get("kind")
+    if kind not in KINDS:
+        error(f"unknown lesson step kind '{kind}' (known: {', '.join(KINDS)})")
+        return None
+    required = KINDS[kind]
+    before = len(problems)
+    for name in item:
+        if name != "kind" and name not in required and name not in COMMON_OPTIONAL:
+            allowed = ", ".join([*required, *sorted(COMMON_OPTIONAL)])
+            error(f"unknown field '{name}' in a {kind} step (allowed: {allowed})")
+    for name, expected in required.items():
+        value = item.get(name)
+        if value is None or value == "":
+            error(f"a {kind} step needs '{name}'")
+        elif not isinstance(value, expected):
+            names = {str: "text", list: "a list", dict: "pairs (key: value)"}
+            error(f"'{name}' in a {kind} step must be {names[expected]}")
+    if len(problems) > before:
+        return None
+
+    data = {k: v for k, v in item.items() if k not in ("kind", "id")}
+    if kind == "true-false":
+        answer = TRUTH.get(item["answer"].strip().lower())
+        if answer is None:
+            error("the answer of a true-false step must be true or false")
+        data["answer"] = answer
+    elif kind == "choice":
+        options = item["options"]
+        if len(options) < 2 or len(set(options)) != len(options):
+            error("a choice step needs two or more different options")
+        elif str(item["answer"]) not in options:
+            error(f"the answer '{item['answer']}' is not one of the options")
+    elif kind == "fill-blank" and not BLANK_RE.search(item["text"]):
+        error("a fill-blank step needs at least one [blank] in its text")
+    elif kind == "order":
+        if len(data["items"]) < 2 or len(set(data["items"])) != len(data["items"]):
+            error("an order step needs two or more different items")
+    elif kind == "match":
+        data["pairs"] = [[k, v] for k, v in item["pairs"].items()]
+        rights = [v for _, v in data["pairs"]]
+        if len(rights) < 2 or len(set(rights)) != len(rights):
+            error("a match step needs two or more pairs with different right-hand sides")
+    if len(problems) > before:
+        return None
+    ident = item.get("id")
+    text, key, explicit = key_for(
+        str(item[TEXT_FIELD[kind]]),
+        line,
+        kind=f"lesson step ({kind})",
+        ident=None if ident is None else str(ident),
+    )
+    return LessonStep(
+        key=key,
+        explicit_id=explicit,
+        kind=kind,
+        text=text,
+        data=data,
+        locked=locked,
+        line=line,
+    )

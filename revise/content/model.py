@@ -1,0 +1,122 @@
+"""Plain data describing a course folder, as parsed; no Django here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a course folder, reported as ``path:line: message``."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def yaml_error_problem(
+    exc: Exception, *, text: str, path: Path, first_line: int, what: str
+) -> Problem:
+    """A YAML error as a problem on the line of the mistake (never past the text)."""
+    mark = getattr(exc, "problem_mark", None)
+    last = max(0, len(text.splitlines()) - 1)
+    line = first_line + min(mark.line if mark else 0, last)
+    reason = getattr(exc, "problem", None) or str(exc)
+    return Problem(path, line, f"malformed YAML{what}: {reason}")
+
+
+@dataclass(frozen=True)
+class Heading:
+    anchor: str
+    title: str
+    level: int
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Card:
+    """An author-written flashcard; ``key`` is its identity within the course."""
+
+    key: str
+    explicit_id: bool
+    front_html: str
+    back_html: str
+    front_text: str
+    back_text: str
+    anchor: str
+    locked: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Question:
+    """A self-review question with its guidance points (HTML)."""
+
+    key: str
+    explicit_id: bool
+    prompt_html: str
+    prompt_text: str
+    guidance_html: tuple[str, ...]
+    anchor: str
+    locked: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    """An author-written lesson step; ``data`` holds the fields of its kind."""
+
+    key: str
+    explicit_id: bool
+    kind: str
+    text: str
+    data: dict
+    locked: bool
+    line: int
+
+
+@dataclass
+class Chapter:
+    path: Path
+    slug: str
+    title: str
+    summary: str
+    free_html: str
+    locked_html: str
+    headings: list[Heading] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    steps: list[LessonStep] = field(default_factory=list)
+    callouts: int = 0
+    free_words: int = 0
+    locked_words: int = 0
+    source_hash: str = ""
+
+
+@dataclass
+class Course:
+    path: Path
+    slug: str
+    title: str
+    subject: str
+    summary: str
+    chapters: list[Chapter] = field(default_factory=list)
+
+    def summary_line(self) -> str:
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        chapters = self.chapters
+        return ", ".join(
+            [
+                count(len(chapters), "chapter"),
+                count(sum(c.callouts for c in chapters), "callout"),
+                count(sum(len(c.cards) for c in chapters), "card"),
+                count(sum(len(c.questions) for c in chapters), "question"),
+                count(sum(len(c.steps) for c in chapters), "lesson step"),
+            ]
+        )

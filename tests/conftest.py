@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_COURSE = Path(__file__).parent.parent / "courses" / "lenin"
+
+COURSE_YAML = """\
+title: Test course
+subject: Testing
+summary: A course made by a test.
+"""
+
+CHAPTER = """\
+---
+title: Chapter one
+---
+Intro paragraph.
+
+## First section
+
+::: note
+A note.
+:::
+
+::: flashcards
+- Question one? :: Answer one.
+:::
+"""
+
+CourseWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def write_course(tmp_path: Path) -> CourseWriter:
+    """Write a course folder from ``{file name: text}``; texts are dedented."""
+
+    def write(files: dict[str, str | bytes] | None = None, *, name: str = "course") -> Path:
+        folder = tmp_path / name
+        folder.mkdir(exist_ok=True)
+        if files is None:
+            files = {"course.yaml": COURSE_YAML, "01-one.md": CHAPTER}
+        for filename, text in files.items():
+            path = folder / filename
+            if text is None:
+                path.unlink(missing_ok=True)
+            elif isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return folder
+
+    return write
