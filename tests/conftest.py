@@ -39,7 +39,9 @@ CourseWriter = Callable[..., Path]
 def write_course(tmp_path: Path) -> CourseWriter:
     """Write a course folder from ``{file name: text}``; texts are dedented."""
 
-    def write(files: dict[str, str | bytes] | None = None, *, name: str = "course") -> Path:
+    def write(
+        files: dict[str, str | bytes] | None = None, *, name: str = "course"
+    ) -> Path:
         folder = tmp_path / name
         folder.mkdir(exist_ok=True)
         if files is None:

@@ -402,12 +402,16 @@ def chapter(body: str) -> dict[str, str]:
             id="locked marker inside a box",
         ),
         pytest.param(
-            chapter("---\ntitle: One\n---\n```lesson\n- kind: choice\n  prompt: [x\n```\n"),
+            chapter(
+                "---\ntitle: One\n---\n```lesson\n- kind: choice\n  prompt: [x\n```\n"
+            ),
             ["01-one.md:6: malformed YAML in lesson block"],
             id="malformed lesson yaml",
         ),
         pytest.param(
-            chapter("---\ntitle: One\n---\n```lesson\n- kind: essay\n  prompt: x\n```\n"),
+            chapter(
+                "---\ntitle: One\n---\n```lesson\n- kind: essay\n  prompt: x\n```\n"
+            ),
             ["01-one.md:5: unknown lesson step kind 'essay'"],
             id="unknown lesson kind",
         ),

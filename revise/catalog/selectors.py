@@ -95,7 +95,7 @@ def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> Chapt
     return ChapterPage(
         chapter=chapter,
         course=course,
-        headings=[h for h in headings if h["level"] == 2],
+        headings=headings,
         locked_html=locked_html,
         has_locked_part=has_locked,
         previous=chapters[index - 1] if index > 0 else None,

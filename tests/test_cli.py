@@ -1,0 +1,83 @@
+"""The ``revise`` command as an author uses it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from revise.catalog.models import Course
+from revise.cli import main
+from tests.conftest import COURSE_YAML, SAMPLE_COURSE
+
+
+def test_check_prints_a_summary_for_a_clean_course(capsys):
+    assert main(["check", str(SAMPLE_COURSE)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{SAMPLE_COURSE}: OK — 3 chapters, ")
+    assert out.count("\n") == 1
+
+
+def test_check_prints_every_problem_and_exits_1(write_course, capsys):
+    folder = write_course(
+        {
+            "course.yaml": COURSE_YAML,
+            "01-one.md": "---\ntitle: One\n---\n::: warning\nx\n:::\n\n::: note\nopen\n",
+        }
+    )
+    assert main(["check", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"{folder}/01-one.md:4: unknown box 'warning' (known: note, analogy, definition, "
+        "tip, flashcards, self-review)",
+        f"{folder}/01-one.md:8: '::: note' is never closed",
+    ]
+    assert "2 problems" in captured.err
+
+
+def test_check_does_not_touch_the_database(write_course):
+    """`revise check` parses only: Django's database layer is never even imported."""
+    folder = write_course()
+    code = (
+        "import sys; from revise.cli import main; rc = main(['check', sys.argv[1]]); "
+        "assert 'django.db' not in sys.modules, 'database imported'; sys.exit(rc)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout
+
+
+@pytest.mark.django_db
+def test_import_reports_counts_then_says_nothing_changed(write_course, capsys):
+    folder = write_course()
+    assert main(["import", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "imported course 'course'" in out
+    assert "cards: created 1, updated 0, unchanged 0, retired 0" in out
+    assert main(["import", str(folder)]) == 0
+    assert "is up to date; nothing changed" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_import_of_a_broken_course_changes_nothing(write_course, capsys):
+    folder = write_course({"course.yaml": "title: [\n", "01-one.md": "x"})
+    assert main(["import", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert "course.yaml:1: malformed YAML" in captured.out
+    assert "nothing was changed" in captured.err
+    assert not Course.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sample_course_is_loaded_only_into_an_empty_database(settings):
+    from revise.cli import sample_courses_load
+
+    settings.REVISE_COURSES_DIR = SAMPLE_COURSE.parent
+    assert sample_courses_load() == ["lenin"]
+    assert sample_courses_load() == []

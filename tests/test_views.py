@@ -1,0 +1,150 @@
+"""The reading pages: home → course → chapter, the study panel, and real 404s."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from revise.catalog.models import ChapterLocked
+from revise.catalog.services import course_import
+from revise.study.models import Card
+from tests.conftest import SAMPLE_COURSE
+
+pytestmark = pytest.mark.django_db
+
+CHAPTER_URL = "/courses/lenin/foreign-policy/"
+
+
+@pytest.fixture
+def sample():
+    course_import(path=SAMPLE_COURSE)
+
+
+def locked_sentences() -> list[str]:
+    html = ChapterLocked.objects.get(chapter__slug="foreign-policy").html
+    text = re.sub(r"<[^>]+>", "\n", html)
+    return [s.strip() for s in text.split("\n") if len(s.strip()) > 30]
+
+
+def test_home_lists_subjects_and_their_courses(
+    client, sample, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "IB History" in html
+    assert 'href="/courses/lenin/"' in html
+    assert "Case study: Vladimir Lenin" in html
+
+
+def test_course_page_lists_chapters_in_order(client, sample):
+    html = client.get("/courses/lenin/").content.decode()
+    links = re.findall(r'href="/courses/lenin/([a-z0-9-]+)/"', html)
+    assert links[:3] == ["rise-to-power", "foreign-policy", "war-communism-and-nep"]
+    assert "Case study: Vladimir Lenin" in html
+
+
+def test_chapter_page_shows_article_contents_breadcrumbs_and_callouts(client, sample):
+    response = client.get(CHAPTER_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        '<h1 id="chapter-title">Consolidation and Maintenance: Lenin&#x27;s Foreign Policy</h1>'
+        in html
+    )
+    assert 'aria-label="Breadcrumb"' in html
+    assert 'href="/courses/lenin/"' in html
+    assert 'aria-labelledby="toc-title"' in html
+    for kind in ("note", "analogy", "definition"):
+        assert f"callout callout-{kind}" in html
+    assert "<dfn>Consolidation</dfn>" in html
+    assert (
+        "<main" in html and "<nav" in html and "<article" in html and "<aside" in html
+    )
+
+
+def test_study_panel_shows_real_counts(client, sample):
+    html = client.get(CHAPTER_URL).content.decode()
+    cards = Card.objects.filter(
+        chapter__slug="foreign-policy", retired_at__isnull=True
+    ).count()
+    assert cards >= 20
+    assert f"{cards} flashcards" in html
+    assert "5 questions" in html
+    assert re.search(r"Interactive lesson</strong>\s*<span>[^<]*· \d+ min", html)
+    assert "Cheatsheet" in html
+
+
+def test_anonymous_visitor_never_receives_the_locked_part(client, sample):
+    sentences = locked_sentences()
+    assert sentences
+    for method in (client.get, client.head):
+        response = method(CHAPTER_URL, HTTP_USER_AGENT="Googlebot/2.1")
+        body = response.content.decode()
+        assert not [s for s in sentences if s in body]
+    html = client.get(CHAPTER_URL + "?format=json&print=1").content.decode()
+    assert not [s for s in sentences if s in html]
+    assert "free account" in html
+
+
+def test_signed_in_learner_reads_the_locked_part(client, sample):
+    user = User.objects.create_user("learner", "l@example.com", "a long password 123")
+    client.force_login(user)
+    html = client.get(CHAPTER_URL).content.decode()
+    assert all(s in html for s in locked_sentences())
+    assert "callout callout-tip" in html
+
+
+def test_inactive_account_gets_only_the_free_part(client, sample):
+    user = User.objects.create_user("gone", "g@example.com", "a long password 123")
+    client.force_login(user)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    html = client.get(CHAPTER_URL).content.decode()
+    assert not [s for s in locked_sentences() if s in html]
+
+
+def test_chapter_pages_are_never_shared_from_a_cache(client, sample):
+    response = client.get(CHAPTER_URL)
+    assert "private" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/courses/nope/",
+        "/courses/lenin/nope/",
+        "/courses/nope/foreign-policy/",
+        "/no/such/page/",
+    ],
+)
+def test_missing_pages_get_a_real_404_page(client, sample, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert 'href="/"' in html
+
+
+def test_retired_chapter_is_gone_from_the_catalog(
+    client, sample, write_course, tmp_path
+):
+    import shutil
+
+    folder = tmp_path / "lenin"
+    shutil.copytree(SAMPLE_COURSE, folder)
+    (folder / "03-war-communism-and-nep.md").unlink()
+    course_import(path=folder)
+    assert client.get("/courses/lenin/war-communism-and-nep/").status_code == 404
+    assert "war-communism-and-nep" not in client.get("/courses/lenin/").content.decode()
+
+
+def test_posting_to_a_reading_page_is_refused(client, sample):
+    assert client.post(CHAPTER_URL).status_code == 405
+
+
+def test_home_without_courses_says_how_to_add_one(client):
+    assert "revise import" in client.get("/").content.decode()
