@@ -119,14 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.set_defaults(func=cmd_check)
 
-    imp = sub.add_parser("import", help="import or update course folders, all or nothing")
+    imp = sub.add_parser(
+        "import", help="import or update course folders, all or nothing"
+    )
     imp.add_argument("paths", nargs="+", metavar="PATH")
     imp.set_defaults(func=cmd_import)
 
-    serve = sub.add_parser("serve", help="migrate, load the sample course, serve with gunicorn")
+    serve = sub.add_parser(
+        "serve", help="migrate, load the sample course, serve with gunicorn"
+    )
     serve.add_argument("--host", default=os.environ.get("REVISE_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
-    serve.add_argument("--workers", type=int, default=0, help="default: 2 × cores + 1")
+    serve.add_argument("--workers", type=int, default=0, help="default: 2 x cores + 1")
     serve.set_defaults(func=cmd_serve)
 
     manage = sub.add_parser("manage", help="run a Django management command")

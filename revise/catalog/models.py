@@ -18,7 +18,9 @@ class Subject(models.Model):
 class Course(models.Model):
     """A course, imported from a folder of Markdown; ``slug`` is its identity."""
 
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="courses")
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="courses"
+    )
     slug = models.SlugField(max_length=200, unique=True)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
@@ -37,7 +39,9 @@ class Course(models.Model):
 class Chapter(models.Model):
     """A chapter's free part; the locked part lives apart in :class:`ChapterLocked`."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="chapters")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="chapters"
+    )
     slug = models.SlugField(max_length=200)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
@@ -51,7 +55,9 @@ class Chapter(models.Model):
     class Meta:
         ordering = ["course", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "slug"], name="chapter_unique_slug"),
+            models.UniqueConstraint(
+                fields=["course", "slug"], name="chapter_unique_slug"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,7 +70,9 @@ class Chapter(models.Model):
 class ChapterLocked(models.Model):
     """The locked part of a chapter, for signed-in learners only."""
 
-    chapter = models.OneToOneField(Chapter, on_delete=models.CASCADE, related_name="locked")
+    chapter = models.OneToOneField(
+        Chapter, on_delete=models.CASCADE, related_name="locked"
+    )
     html = models.TextField()
     headings = models.JSONField(default=list)
     words = models.PositiveIntegerField(default=0)

@@ -25,7 +25,9 @@ def subject_list() -> QuerySet[Subject]:
     """Subjects that have a course with a chapter, each with those courses prefetched."""
     courses = (
         Course.objects.filter(chapters__retired_at__isnull=True)
-        .annotate(chapter_count=Count("chapters", filter=Q(chapters__retired_at__isnull=True)))
+        .annotate(
+            chapter_count=Count("chapters", filter=Q(chapters__retired_at__isnull=True))
+        )
         .order_by("title")
         .distinct()
     )

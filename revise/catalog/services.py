@@ -70,7 +70,11 @@ def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
             Card,
             "cards",
             course,
-            [(chapter, card, _card_values(card)) for chapter, ch in pairs for card in ch.cards],
+            [
+                (chapter, card, _card_values(card))
+                for chapter, ch in pairs
+                for card in ch.cards
+            ],
             text_field="front_text",
             now=now,
             report=report,
@@ -79,7 +83,11 @@ def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
             Question,
             "questions",
             course,
-            [(chapter, q, _question_values(q)) for chapter, ch in pairs for q in ch.questions],
+            [
+                (chapter, q, _question_values(q))
+                for chapter, ch in pairs
+                for q in ch.questions
+            ],
             text_field="prompt_text",
             now=now,
             report=report,
@@ -99,7 +107,9 @@ def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
     return report
 
 
-def _course_upsert(parsed: content.Course, *, now: datetime, report: ImportReport) -> Course:
+def _course_upsert(
+    parsed: content.Course, *, now: datetime, report: ImportReport
+) -> Course:
     subject, _ = Subject.objects.get_or_create(
         name=parsed.subject, defaults={"slug": _unique_subject_slug(parsed.subject)}
     )
@@ -206,7 +216,12 @@ def _question_values(question: content.Question) -> dict[str, Any]:
 
 
 def _step_values(step: content.LessonStep) -> dict[str, Any]:
-    return {"kind": step.kind, "text": step.text, "data": step.data, "locked": step.locked}
+    return {
+        "kind": step.kind,
+        "text": step.text,
+        "data": step.data,
+        "locked": step.locked,
+    }
 
 
 def _items_sync(

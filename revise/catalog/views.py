@@ -19,7 +19,9 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 
 @require_safe
-def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) -> HttpResponse:
+def chapter_detail(
+    request: HttpRequest, course_slug: str, chapter_slug: str
+) -> HttpResponse:
     page = selectors.chapter_get(
         course_slug=course_slug, chapter_slug=chapter_slug, viewer=request.user
     )

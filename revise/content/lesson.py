@@ -55,13 +55,25 @@ def validate_steps(
     except yaml.YAMLError as exc:
         problems.append(
             yaml_error_problem(
-                exc, text=content, path=path, first_line=first_line, what=" in lesson block"
+                exc,
+                text=content,
+                path=path,
+                first_line=first_line,
+                what=" in lesson block",
             )
         )
         return []
-    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode) or not data:
+    if (
+        not isinstance(data, list)
+        or not isinstance(root, yaml.SequenceNode)
+        or not data
+    ):
         problems.append(
-            Problem(path, first_line, "a lesson block holds a YAML list of steps ('- kind: …')")
+            Problem(
+                path,
+                first_line,
+                "a lesson block holds a YAML list of steps ('- kind: …')",
+            )
         )
         return []
     steps = []
@@ -140,7 +152,9 @@ def _validate_step(
         data["pairs"] = [[k, v] for k, v in item["pairs"].items()]
         rights = [v for _, v in data["pairs"]]
         if len(rights) < 2 or len(set(rights)) != len(rights):
-            error("a match step needs two or more pairs with different right-hand sides")
+            error(
+                "a match step needs two or more pairs with different right-hand sides"
+            )
     if len(problems) > before:
         return None
     ident = item.get("id")

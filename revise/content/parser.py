@@ -34,7 +34,12 @@ from revise.content.model import (
 )
 
 MAX_FILE_BYTES = 1024 * 1024
-CALLOUT_LABELS = {"note": "Note", "analogy": "Analogy", "definition": "Definition", "tip": "Tip"}
+CALLOUT_LABELS = {
+    "note": "Note",
+    "analogy": "Analogy",
+    "definition": "Definition",
+    "tip": "Tip",
+}
 LOCKED_MARKER = "<!-- locked -->"
 COURSE_FIELDS = {"title", "subject", "summary", "slug"}
 CHAPTER_FIELDS = {"title", "slug", "summary"}
@@ -57,12 +62,15 @@ _MD = make_markdown()
 
 def normalize_text(text: str) -> str:
     """Text as compared for identity: no case, punctuation or extra spaces."""
-    table = str.maketrans({c: " " for c in string.punctuation + "“”‘’–—…"})
+    typographic = "\u201c\u201d\u2018\u2019\u2013\u2014\u2026"  # quotes, dashes, …
+    table = str.maketrans(dict.fromkeys(string.punctuation + typographic, " "))
     return " ".join(text.casefold().translate(table).split())
 
 
 def auto_key(chapter_slug: str, text: str) -> str:
-    digest = hashlib.sha1(normalize_text(text).encode()).hexdigest()[:16]
+    digest = hashlib.sha1(
+        normalize_text(text).encode(), usedforsecurity=False
+    ).hexdigest()[:16]
     return f"{chapter_slug}/{digest}"
 
 
@@ -72,7 +80,9 @@ def read_source(path: Path, problems: list[Problem]) -> str | None:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             problems.append(
-                Problem(path, 1, f"file is {size:,} bytes; the limit is 1 MiB (1,048,576)")
+                Problem(
+                    path, 1, f"file is {size:,} bytes; the limit is 1 MiB (1,048,576)"
+                )
             )
             return None
         raw = path.read_bytes()
@@ -96,7 +106,12 @@ def read_source(path: Path, problems: list[Problem]) -> str | None:
 
 
 def load_yaml_mapping(
-    text: str, *, path: Path, first_line: int, allowed: set[str], problems: list[Problem]
+    text: str,
+    *,
+    path: Path,
+    first_line: int,
+    allowed: set[str],
+    problems: list[Problem],
 ) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Parse YAML that must be a mapping; returns it with each key's line number."""
     try:
@@ -104,7 +119,9 @@ def load_yaml_mapping(
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         problems.append(
-            yaml_error_problem(exc, text=text, path=path, first_line=first_line, what="")
+            yaml_error_problem(
+                exc, text=text, path=path, first_line=first_line, what=""
+            )
         )
         return None
     if data is None:
@@ -118,12 +135,18 @@ def load_yaml_mapping(
         if str(key) not in allowed:
             expected = ", ".join(sorted(allowed))
             problems.append(
-                Problem(path, lines[str(key)], f"unknown field '{key}' (allowed: {expected})")
+                Problem(
+                    path,
+                    lines[str(key)],
+                    f"unknown field '{key}' (allowed: {expected})",
+                )
             )
             ok = False
     for key, value in data.items():
         if value is not None and not isinstance(value, str | int | float):
-            problems.append(Problem(path, lines[str(key)], f"field '{key}' must be text"))
+            problems.append(
+                Problem(path, lines[str(key)], f"field '{key}' must be text")
+            )
             ok = False
     if not ok:
         return None
@@ -148,7 +171,9 @@ def parse_course(folder: Path) -> tuple[Course | None, list[Problem]]:
         p for p in folder.glob("*.md") if p.is_file() and p.name.lower() != "readme.md"
     )
     if not chapter_paths:
-        problems.append(Problem(meta_path, 1, "the course has no chapters (*.md files)"))
+        problems.append(
+            Problem(meta_path, 1, "the course has no chapters (*.md files)")
+        )
     chapters: list[Chapter] = []
     seen_slugs: dict[str, Path] = {}
     seen_ids: dict[str, tuple[Path, int]] = {}
@@ -191,7 +216,9 @@ def _explicit_ids(chapter: Chapter) -> Iterator[tuple[str, int]]:
             yield item.key, item.line
 
 
-def _parse_course_meta(folder: Path, path: Path, problems: list[Problem]) -> Course | None:
+def _parse_course_meta(
+    folder: Path, path: Path, problems: list[Problem]
+) -> Course | None:
     text = read_source(path, problems)
     if text is None:
         return None
@@ -352,9 +379,13 @@ class _ChapterWalker:
                 self._lesson(token, line)
             elif token.type == "paragraph_open" and self._is_marker(tokens[i + 1]):
                 if token.level != 0:
-                    self.error(line, f"'{LOCKED_MARKER}' must stand outside any box or list")
+                    self.error(
+                        line, f"'{LOCKED_MARKER}' must stand outside any box or list"
+                    )
                 elif self.locked:
-                    self.error(line, f"'{LOCKED_MARKER}' may appear only once per chapter")
+                    self.error(
+                        line, f"'{LOCKED_MARKER}' may appear only once per chapter"
+                    )
                 else:
                     self.marker_index = len(self.tokens)
                     self.tokens.append(_html_block(""))
@@ -393,7 +424,9 @@ class _ChapterWalker:
             and len(m.group(1)) >= len(opening.markup)
         )
         if not closed:
-            self.error(line, f"'{opening.markup} {opening.info.strip()}' is never closed")
+            self.error(
+                line, f"'{opening.markup} {opening.info.strip()}' is never closed"
+            )
         kind, _, rest = opening.info.strip().partition(" ")
         inner = tokens[start + 1 : end]
         if kind in CALLOUT_LABELS:
@@ -470,12 +503,16 @@ class _ChapterWalker:
         ]
         if stray or not items:
             where = stray[0].map[0] + 1 if stray and stray[0].map else line
-            self.error(where, "a flashcards box holds a list of '- question :: answer' items")
+            self.error(
+                where, "a flashcards box holds a list of '- question :: answer' items"
+            )
         for item in items:
             text, key, explicit = self._item_key(item.text, item.line, kind="card")
             front, sep, back = text.partition("::")
             if not sep:
-                self.error(item.line, "a flashcard needs '::' between question and answer")
+                self.error(
+                    item.line, "a flashcard needs '::' between question and answer"
+                )
                 continue
             front, back = front.strip(), back.strip()
             if not front or not back:

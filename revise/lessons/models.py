@@ -8,8 +8,12 @@ from revise.catalog.models import Chapter, Course
 class Question(models.Model):
     """A self-review question with the author's guidance points."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
-    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="questions")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="questions"
+    )
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="questions"
+    )
     key = models.CharField(max_length=200)
     prompt_html = models.TextField()
     prompt_text = models.TextField()
@@ -22,7 +26,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["chapter", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "key"], name="question_unique_key"),
+            models.UniqueConstraint(
+                fields=["course", "key"], name="question_unique_key"
+            ),
         ]
 
     def __str__(self) -> str:
