@@ -262,7 +262,7 @@ def _items_sync(
     positions: Counter = Counter()
     for chapter, item, values in items:
         positions[chapter.pk] += 1
-        values = {**values, "chapter": chapter, "position": positions[chapter.pk]}
+        values = {**values, "chapter_id": chapter.pk, "position": positions[chapter.pk]}
         row = existing.get(item.key)
         if row is None:
             to_create.append(model(course=course, key=item.key, **values))

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from revise.content.model import LessonStep, Problem, yaml_error_problem
+from revise.content.yamltext import compose, plain
 
 BLANK_RE = re.compile(r"\[([^\[\]]+)\]")
 COMMON_OPTIONAL = {"explain", "id"}
@@ -50,8 +51,8 @@ def validate_steps(
 ) -> list[LessonStep]:
     """Parse one lesson block; report every problem, return the valid steps."""
     try:
-        root = yaml.compose(content, Loader=yaml.SafeLoader)
-        data = _plain(root)
+        root = compose(content)
+        data = plain(root)
     except yaml.YAMLError as exc:
         problems.append(
             yaml_error_problem(
@@ -83,17 +84,6 @@ def validate_steps(
         if step is not None:
             steps.append(step)
     return steps
-
-
-def _plain(node: yaml.Node | None) -> Any:
-    """YAML as written: every scalar stays text (so ``Yes`` or ``1922`` are not retyped)."""
-    if node is None:
-        return None
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(item) for item in node.value]
-    if isinstance(node, yaml.MappingNode):
-        return {_plain(k): _plain(v) for k, v in node.value}
-    return node.value
 
 
 def _validate_step(

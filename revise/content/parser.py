@@ -23,6 +23,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from revise.content.lesson import validate_steps
+from revise.content.yamltext import compose, plain
 from revise.content.model import (
     Card,
     Chapter,
@@ -115,8 +116,8 @@ def load_yaml_mapping(
 ) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Parse YAML that must be a mapping; returns it with each key's line number."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = compose(text)
+        data = plain(node)
     except yaml.YAMLError as exc:
         problems.append(
             yaml_error_problem(
@@ -143,7 +144,7 @@ def load_yaml_mapping(
             )
             ok = False
     for key, value in data.items():
-        if value is not None and not isinstance(value, str | int | float):
+        if value is not None and not isinstance(value, str):
             problems.append(
                 Problem(path, lines[str(key)], f"field '{key}' must be text")
             )

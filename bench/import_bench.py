@@ -1,0 +1,134 @@
+"""Import speed: a generated course of 500 chapters, first import and unchanged re-import.
+
+Runs against a throw-away SQLite database, or against DATABASE_URL when it is set (a
+database that this script may fill). Prints chapters per second.
+
+    .venv/bin/python bench/import_bench.py [--chapters 500] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CHAPTER = """\
+---
+title: Generated chapter {n}
+---
+An opening paragraph for chapter {n}, long enough to look like a real one, with a
+few sentences of *emphasis* and **bold** text so that the renderer has work to do.
+
+## The first section of chapter {n}
+
+::: note
+A note about event {n}, which happened in the year {year}.
+:::
+
+::: definition Term {n}
+The definition of term number {n}, written as a full sentence.
+:::
+
+## Self review
+
+::: self-review
+1. Why did event {n} matter? {{#q-{n}}}
+   - Because of cause A.
+   - Because of cause B.
+:::
+
+::: flashcards
+- When did event {n} happen? :: In {year}. {{#c-{n}-1}}
+- What is term {n}? :: The definition of term number {n}.
+- Who led event {n}? :: Leader {n}.
+- What followed event {n}? :: Event {next}.
+:::
+
+<!-- locked -->
+
+## The locked section of chapter {n}
+
+A paragraph only for signed-in learners, about the consequences of event {n}.
+
+::: tip
+Remember {year} by linking it to event {next}.
+:::
+
+::: flashcards
+- What were the consequences of event {n}? :: Many, all in the locked part.
+:::
+
+```lesson
+- kind: choice
+  prompt: When did event {n} happen?
+  options: ["{year}", "{other}"]
+  answer: "{year}"
+- kind: true-false
+  statement: Event {n} came before event {next}.
+  answer: true
+```
+"""
+
+
+def write_course(folder: Path, chapters: int) -> None:
+    folder.mkdir(parents=True)
+    (folder / "course.yaml").write_text(
+        "title: Generated course\nsubject: Benchmarks\nsummary: Generated.\n"
+    )
+    for n in range(1, chapters + 1):
+        text = CHAPTER.format(n=n, next=n + 1, year=1800 + n, other=1900 + n)
+        (folder / f"{n:04d}-chapter-{n}.md").write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chapters", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3, help="re-imports to time")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="revise-bench-"))
+    os.environ["REVISE_VAR_DIR"] = str(work / "var")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revise.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from revise.catalog.services import course_import
+    from revise.content.parser import parse_course
+
+    call_command("migrate", interactive=False, verbosity=0)
+    folder = work / "generated"
+    write_course(folder, args.chapters)
+    n = args.chapters
+    print(f"database: {connection.vendor}; course: {n} chapters")
+
+    start = time.perf_counter()
+    parse_course(folder)
+    parse_s = time.perf_counter() - start
+    print(f"parse only (revise check):  {parse_s:7.2f} s  {n / parse_s:8.0f} chapters/s")
+
+    start = time.perf_counter()
+    report = course_import(path=folder)
+    first_s = time.perf_counter() - start
+    assert report.created["chapters"] == n
+    print(f"first import:               {first_s:7.2f} s  {n / first_s:8.0f} chapters/s")
+
+    times = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        report = course_import(path=folder)
+        times.append(time.perf_counter() - start)
+        assert not report.changed
+    best = min(times)
+    print(f"unchanged re-import (best of {args.repeat}): {best:5.2f} s  {n / best:8.0f} chapters/s")
+
+
+if __name__ == "__main__":
+    main()
