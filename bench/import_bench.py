@@ -112,13 +112,17 @@ def main() -> None:
     start = time.perf_counter()
     parse_course(folder)
     parse_s = time.perf_counter() - start
-    print(f"parse only (revise check):  {parse_s:7.2f} s  {n / parse_s:8.0f} chapters/s")
+    print(
+        f"parse only (revise check):  {parse_s:7.2f} s  {n / parse_s:8.0f} chapters/s"
+    )
 
     start = time.perf_counter()
     report = course_import(path=folder)
     first_s = time.perf_counter() - start
     assert report.created["chapters"] == n
-    print(f"first import:               {first_s:7.2f} s  {n / first_s:8.0f} chapters/s")
+    print(
+        f"first import:               {first_s:7.2f} s  {n / first_s:8.0f} chapters/s"
+    )
 
     times = []
     for _ in range(args.repeat):
@@ -127,7 +131,9 @@ def main() -> None:
         times.append(time.perf_counter() - start)
         assert not report.changed
     best = min(times)
-    print(f"unchanged re-import (best of {args.repeat}): {best:5.2f} s  {n / best:8.0f} chapters/s")
+    print(
+        f"unchanged re-import (best of {args.repeat}): {best:5.2f} s  {n / best:8.0f} chapters/s"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from revise.content.lesson import validate_steps
-from revise.content.yamltext import compose, plain
 from revise.content.model import (
     Card,
     Chapter,
@@ -33,6 +32,7 @@ from revise.content.model import (
     Question,
     yaml_error_problem,
 )
+from revise.content.yamltext import compose, plain
 
 MAX_FILE_BYTES = 1024 * 1024
 CALLOUT_LABELS = {
