@@ -12,10 +12,12 @@ ROOT = Path(__file__).parent.parent
 
 
 def run_manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """manage.py in a clean process, as an operator would run it (no test-only variables)."""
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "revise.settings", **env},
+        env={**base, "DJANGO_SETTINGS_MODULE": "revise.settings", **env},
         capture_output=True,
         text=True,
         check=False,
