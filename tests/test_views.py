@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import User
 
+from revise.accounts.models import User
 from revise.catalog.models import ChapterLocked
 from revise.catalog.services import course_import
 from revise.study.models import Card
@@ -91,7 +91,7 @@ def test_anonymous_visitor_never_receives_the_locked_part(client, sample):
 
 
 def test_signed_in_learner_reads_the_locked_part(client, sample):
-    user = User.objects.create_user("learner", "l@example.com", "a long password 123")
+    user = User.objects.create_user("l@example.com", "a long password 123")
     client.force_login(user)
     html = client.get(CHAPTER_URL).content.decode()
     assert all(s in html for s in locked_sentences())
@@ -99,7 +99,7 @@ def test_signed_in_learner_reads_the_locked_part(client, sample):
 
 
 def test_inactive_account_gets_only_the_free_part(client, sample):
-    user = User.objects.create_user("gone", "g@example.com", "a long password 123")
+    user = User.objects.create_user("g@example.com", "a long password 123")
     client.force_login(user)
     User.objects.filter(pk=user.pk).update(is_active=False)
     html = client.get(CHAPTER_URL).content.decode()

@@ -49,6 +49,9 @@ class Chapter(models.Model):
     free_html = models.TextField()
     free_headings = models.JSONField(default=list)
     free_words = models.PositiveIntegerField(default=0)
+    # The structure of the locked part (block kinds, word counts; never words), from
+    # which visitors without an account get filler of the same shape.
+    locked_shape = models.JSONField(default=list)
     source_hash = models.CharField(max_length=64)
     retired_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from revise.accounts.access import can_read_locked
-from revise.catalog.models import Chapter, ChapterLocked, Course, Subject
+from revise.accounts.access import chapter_locked_part
+from revise.catalog.models import Chapter, Course, Subject
+from revise.content.filler import filler_html
 from revise.content.lesson import step_seconds
 from revise.lessons.models import LessonStep
 
-Viewer = User | AnonymousUser
+Viewer = Any  # a User or AnonymousUser
 
 
 def _active_chapters() -> QuerySet[Chapter]:
@@ -63,13 +64,17 @@ class StudyTools:
 
 @dataclass(frozen=True)
 class ChapterPage:
-    """What a viewer may see of a chapter; ``locked_html`` is None when not allowed."""
+    """What a viewer may see of a chapter.
+
+    ``locked_html`` is the locked part for those allowed; for everyone else it is None and
+    ``filler_html`` holds lorem-ipsum filler of the same shape.
+    """
 
     chapter: Chapter
     course: Course
     headings: list[dict]
     locked_html: str | None
-    has_locked_part: bool
+    filler_html: str
     previous: Chapter | None
     next: Chapter | None
     tools: StudyTools
@@ -88,18 +93,20 @@ def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> Chapt
         raise Http404("No such chapter")
     chapter = chapters[index]
     headings = list(chapter.free_headings)
-    locked = ChapterLocked.objects.filter(chapter=chapter).first()
-    has_locked = bool(locked and locked.html.strip())
-    locked_html = None
-    if has_locked and can_read_locked(viewer):
-        locked_html = locked.html
-        headings += locked.headings
+    locked_html, filler = None, ""
+    if chapter.locked_shape:
+        locked = chapter_locked_part(chapter=chapter, viewer=viewer)
+        if locked is not None:
+            locked_html = locked.html
+            headings += locked.headings
+        else:
+            filler = filler_html(chapter.locked_shape, seed=chapter.pk)
     return ChapterPage(
         chapter=chapter,
         course=course,
         headings=headings,
         locked_html=locked_html,
-        has_locked_part=has_locked,
+        filler_html=filler,
         previous=chapters[index - 1] if index > 0 else None,
         next=chapters[index + 1] if index + 1 < len(chapters) else None,
         tools=study_tools(chapter=chapter),

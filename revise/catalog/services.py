@@ -157,6 +157,7 @@ def _chapters_sync(
             "free_html": ch.free_html,
             "free_headings": [_heading(h) for h in ch.headings if not h.locked],
             "free_words": ch.free_words,
+            "locked_shape": ch.locked_shape,
             "source_hash": ch.source_hash,
             "retired_at": None,
         }

@@ -87,6 +87,7 @@ class Chapter:
     summary: str
     free_html: str
     locked_html: str
+    locked_shape: list = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)

@@ -22,6 +22,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from revise.content.filler import shape_of
 from revise.content.lesson import validate_steps
 from revise.content.model import (
     Card,
@@ -309,13 +310,16 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
     marker = walker.marker_index
     free = walker.tokens if marker is None else walker.tokens[:marker]
     locked = [] if marker is None else walker.tokens[marker + 1 :]
+    free_html = _MD.renderer.render(free, _MD.options, env)
+    locked_html = _MD.renderer.render(locked, _MD.options, env)
     return Chapter(
         path=path,
         slug=slug,
         title=meta["title"],
         summary=meta.get("summary", ""),
-        free_html=_MD.renderer.render(free, _MD.options, env),
-        locked_html=_MD.renderer.render(locked, _MD.options, env),
+        free_html=free_html,
+        locked_html=locked_html,
+        locked_shape=shape_of(locked_html),
         headings=walker.headings,
         cards=walker.cards,
         questions=walker.questions,

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from revise.accounts import services
+from revise.accounts.forms import AccountDeleteForm, SignInForm, SignupForm
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str:
+    """``url`` if it points into this site, else the home page."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("catalog:home")
+
+
+def _with_next(name: str, next_url: str) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class SignInView(LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    next_url = safe_next(request, next_url) if next_url else ""
+    if request.user.is_authenticated:
+        return redirect(next_url or "catalog:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.signup_request(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            next_url=next_url,
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("accounts:signup_confirm", args=[token])
+            ),
+            sign_in_url=request.build_absolute_uri(
+                _with_next("accounts:sign_in", next_url)
+            ),
+        )
+        request.session["signup_email"] = form.cleaned_data["email"]
+        return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    email = request.session.get("signup_email", "")
+    return render(request, "accounts/signup_sent.html", {"email": email})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method != "POST":
+        # A GET changes nothing: mail scanners that open links must not use them up.
+        pending = services.signup_pending_get(token=token)
+        status = 200 if pending else 400
+        return render(
+            request, "accounts/signup_confirm.html", {"pending": pending}, status=status
+        )
+    result = services.signup_confirm(token=token)
+    if result is None:
+        return render(
+            request, "accounts/signup_confirm.html", {"pending": None}, status=400
+        )
+    next_url = safe_next(request, result.next_url)
+    if result.user is None:
+        messages.info(request, "You already have an account: sign in to continue.")
+        return redirect(_with_next("accounts:sign_in", next_url))
+    login(request, result.user, backend=BACKEND)
+    messages.success(request, "Welcome to Revise: your account is ready.")
+    return redirect(next_url)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account.html")
+
+
+@login_required
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        messages.success(
+            request, "Your account and everything in it have been deleted."
+        )
+        return redirect("catalog:home")
+    return render(request, "accounts/account_delete.html", {"form": form})
