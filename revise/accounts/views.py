@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -29,6 +31,20 @@ def safe_next(request: HttpRequest, url: str | None) -> str:
 def _with_next(name: str, next_url: str) -> str:
     url = reverse(name)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("catalog:home")
+    post_reset_login = True
+    post_reset_login_backend = BACKEND
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(
+            self.request, "Your new password is set, and you are signed in."
+        )
+        return response
 
 
 class SignInView(LoginView):

@@ -25,8 +25,6 @@ def chapter_detail(
     page = selectors.chapter_get(
         course_slug=course_slug, chapter_slug=chapter_slug, viewer=request.user
     )
-    response = render(request, "catalog/chapter_detail.html", {"page": page})
-    # What a chapter page shows depends on who asks: never from a shared cache.
-    response["Cache-Control"] = "private, no-cache"
-    response["Vary"] = "Cookie"
-    return response
+    # What a chapter page shows depends on who asks: PrivateByDefaultMiddleware keeps it
+    # out of shared caches.
+    return render(request, "catalog/chapter_detail.html", {"page": page})
