@@ -19,10 +19,17 @@ from revise.accounts.forms import AccountDeleteForm, SignInForm, SignupForm
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+NEXT_MAX_LENGTH = 500  # PendingSignup.next_url keeps no more
+
+
 def safe_next(request: HttpRequest, url: str | None) -> str:
-    """``url`` if it points into this site, else the home page."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """``url`` if it points into this site (and is of sane length), else the home page."""
+    if (
+        url
+        and len(url) <= NEXT_MAX_LENGTH
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return reverse("catalog:home")
