@@ -203,6 +203,7 @@ def _card_values(card: content.Card) -> dict[str, Any]:
         "front_text": card.front_text,
         "anchor": card.anchor,
         "locked": card.locked,
+        "origin": card.origin,
     }
 
 

@@ -38,6 +38,24 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class TextBlock:
+    """A piece of the article as plain text, for deriving cards.
+
+    ``kind`` is "heading", "text" (a paragraph or list item) or "definition" (``term``
+    holds the term). ``callout`` names the box the block stands in, if any.
+    """
+
+    kind: str
+    text: str
+    anchor: str
+    locked: bool
+    line: int
+    level: int = 0
+    term: str = ""
+    callout: str = ""
+
+
+@dataclass(frozen=True)
 class Card:
     """An author-written flashcard; ``key`` is its identity within the course."""
 
@@ -50,6 +68,9 @@ class Card:
     anchor: str
     locked: bool
     line: int
+    origin: str = (
+        "authored"  # or "derived": made from the notes by revise/content/derive.py
+    )
 
 
 @dataclass(frozen=True)
@@ -89,6 +110,7 @@ class Chapter:
     locked_html: str
     locked_shape: list = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
+    blocks: list[TextBlock] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     steps: list[LessonStep] = field(default_factory=list)

@@ -31,6 +31,7 @@ from revise.content.model import (
     Heading,
     Problem,
     Question,
+    TextBlock,
     yaml_error_problem,
 )
 from revise.content.yamltext import compose, plain
@@ -321,6 +322,7 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
         locked_html=locked_html,
         locked_shape=shape_of(locked_html),
         headings=walker.headings,
+        blocks=walker.blocks,
         cards=walker.cards,
         questions=walker.questions,
         steps=walker.steps,
@@ -342,7 +344,14 @@ def _html_block(html: str) -> Token:
 
 
 def _inline_text(token: Token) -> str:
-    return "".join(child.content for child in token.children or [])
+    """The plain text of an inline token: markup dropped, line breaks as spaces."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        else:
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
 
 
 class _ChapterWalker:
@@ -364,6 +373,8 @@ class _ChapterWalker:
         self.callouts = 0
         self.anchor = ""
         self.auto_keys: dict[str, int] = {}
+        self.blocks: list[TextBlock] = []
+        self.callout_kind = ""
 
     @property
     def locked(self) -> bool:
@@ -399,8 +410,25 @@ class _ChapterWalker:
             else:
                 if token.type == "heading_open" and token.attrGet("id"):
                     self._heading(token, tokens[i + 1])
+                elif token.type == "paragraph_open" and tokens[i + 1].type == "inline":
+                    self._text_block("text", tokens[i + 1], line)
                 self.tokens.append(token)
             i += 1
+
+    def _text_block(self, kind: str, inline: Token, line: int, **extra: object) -> None:
+        text = _inline_text(inline)
+        if text:
+            self.blocks.append(
+                TextBlock(
+                    kind=kind,
+                    text=text,
+                    anchor=self.anchor,
+                    locked=self.locked,
+                    line=line,
+                    callout=self.callout_kind,
+                    **extra,
+                )
+            )
 
     @staticmethod
     def _is_marker(inline: Token) -> bool:
@@ -409,6 +437,8 @@ class _ChapterWalker:
     def _heading(self, token: Token, inline: Token) -> None:
         anchor = str(token.attrGet("id"))
         self.anchor = anchor
+        level = int(token.tag[1])
+        self._text_block("heading", inline, token.map[0] + 1, level=level)
         self.headings.append(
             Heading(
                 anchor=anchor,
@@ -469,7 +499,22 @@ class _ChapterWalker:
         self.tokens.append(
             _html_block(f'<div class="callout callout-{kind}" role="note">\n{title}')
         )
+        if kind == "definition" and term:
+            body = " ".join(_inline_text(t) for t in inner if t.type == "inline")
+            self.blocks.append(
+                TextBlock(
+                    kind="definition",
+                    text=body,
+                    anchor=self.anchor,
+                    locked=self.locked,
+                    line=line,
+                    term=term,
+                    callout=kind,
+                )
+            )
+        outer, self.callout_kind = self.callout_kind, kind
         self.walk(inner)
+        self.callout_kind = outer
         self.tokens.append(_html_block("</div>\n"))
 
     def _item_key(

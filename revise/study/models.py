@@ -10,6 +10,7 @@ class Card(models.Model):
 
     class Origin(models.TextChoices):
         AUTHORED = "authored", "Written by the author"
+        DERIVED = "derived", "Made from the notes"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="cards")
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="cards")
