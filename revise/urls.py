@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("revise.accounts.urls")),
+    path("", include("revise.study.urls")),
     path("", include("revise.catalog.urls")),
 ]

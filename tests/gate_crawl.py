@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from revise.catalog.models import Chapter
+from revise.study.models import Card
 
 HREF_RE = re.compile(r'(?:href|action|src)="([^"#]*)')
 # Every way a request might try to get more than an anonymous visitor gets.
@@ -39,6 +40,7 @@ def pattern_urls() -> list[str]:
         "course_slug": sorted({c.course.slug for c in chapters}),
         "chapter_slug": sorted({c.slug for c in chapters}),
         "token": ["not-a-real-token"],
+        "card_id": sorted(Card.objects.values_list("pk", flat=True)),
         "uidb64": ["MQ"],
     }
     pairs = {(c.course.slug, c.slug) for c in chapters}

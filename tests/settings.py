@@ -8,3 +8,13 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# SQLite tests use a file, not shared-cache memory, so that threads (the live server,
+# the concurrency tests) see SQLite's real locking: WAL and IMMEDIATE transactions.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="revise-test-")) / "test.sqlite3")
+    }

@@ -213,7 +213,8 @@ Free opening paragraph freeword.
 def marked(tmp_path, db) -> list[str]:
     markers = marked_course(tmp_path / "marked")
     course_import(path=tmp_path / "marked")
-    assert Card.objects.filter(locked=True).count() == 2
+    assert Card.objects.filter(locked=True, origin="authored").count() == 2
+    assert Card.objects.filter(locked=True, origin="derived").exists()
     assert Question.objects.filter(locked=True).count() == 2
     assert LessonStep.objects.filter(locked=True).count() == 2
     return markers

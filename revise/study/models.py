@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from revise.catalog.models import Chapter, Course
@@ -32,3 +34,126 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return self.front_text
+
+
+class LearnerSettings(models.Model):
+    """How a learner studies: target retention, new cards a day, when their day starts."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="study_settings",
+    )
+    desired_retention = models.FloatField(
+        default=0.90, validators=[MinValueValidator(0.70), MaxValueValidator(0.97)]
+    )
+    new_cards_per_day = models.PositiveIntegerField(
+        default=20, validators=[MaxValueValidator(999)]
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+    day_starts_at = models.PositiveSmallIntegerField(
+        default=4, validators=[MaxValueValidator(23)], help_text="Hour, local time."
+    )
+
+    class Meta:
+        verbose_name_plural = "learner settings"
+
+    def __str__(self) -> str:
+        return f"Study settings of {self.learner}"
+
+
+class CardState(models.Model):
+    """A learner's current memory of a card: a cache of their review log.
+
+    A card with no state is new to the learner. ``revise manage rebuild_card_states``
+    recomputes every state from the log.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states"
+    )
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="states")
+    state = models.PositiveSmallIntegerField()
+    step = models.PositiveSmallIntegerField(null=True)
+    stability = models.FloatField(null=True)
+    difficulty = models.FloatField(null=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True)
+    reps = models.PositiveIntegerField()
+    lapses = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "card"], name="cardstate_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.card}"
+
+
+class ReviewLog(models.Model):
+    """One answer (or one undo) by a learner. Append-only: rows are never changed.
+
+    ``token`` identifies the shown card that was answered, so a resubmitted answer is
+    recorded once. An undo is a row of its own pointing at the review it cancels.
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "Review"
+        UNDO = "undo", "Undo"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.REVIEW)
+    rating = models.PositiveSmallIntegerField(null=True)
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True)
+    retention = models.FloatField()
+    state_before = models.JSONField(null=True)
+    state_after = models.JSONField(null=True)
+    token = models.CharField(max_length=64)
+    undoes = models.OneToOneField(
+        "self", null=True, on_delete=models.CASCADE, related_name="undone_by"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "token"], name="review_unique_token"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["learner", "card", "id"]),
+            models.Index(fields=["learner", "reviewed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kind} of {self.card_id} by {self.learner_id} at {self.reviewed_at}"
+        )
+
+
+class Suspension(models.Model):
+    """A card the learner has taken out of their queue until they bring it back."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions"
+    )
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="suspensions")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "card"], name="suspension_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card} suspended by {self.learner}"

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from django import forms
+
+from revise.study.models import LearnerSettings
+from revise.study.scheduling import Rating
+
+TIME_ZONES = sorted(available_timezones())
+
+
+class AnswerForm(forms.Form):
+    card = forms.IntegerField(min_value=1)
+    token = forms.CharField(max_length=64)
+    rating = forms.TypedChoiceField(
+        choices=[(int(r), r.label) for r in Rating], coerce=lambda v: Rating(int(v))
+    )
+    shown_at = forms.IntegerField(required=False, min_value=0)
+
+
+class LearnerSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=[(z, z) for z in TIME_ZONES])
+    desired_retention = forms.FloatField(
+        min_value=0.70,
+        max_value=0.97,
+        label="Desired retention",
+        help_text="The share of cards you want to remember when they come due "
+        "(0.70 to 0.97). Higher means more reviews.",
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+    )
+
+    class Meta:
+        model = LearnerSettings
+        fields = [
+            "desired_retention",
+            "new_cards_per_day",
+            "time_zone",
+            "day_starts_at",
+        ]
+        labels = {
+            "new_cards_per_day": "New cards per day",
+            "day_starts_at": "A new day starts at (hour, 0 to 23)",
+        }

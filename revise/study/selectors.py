@@ -1,0 +1,235 @@
+"""Study reads: decks, the study queue, deck counts. Locked cards only via access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from revise.accounts.access import can_read_locked
+from revise.catalog.models import Chapter, Course
+from revise.catalog.selectors import course_get
+from revise.study import scheduling
+from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
+from revise.study.services import card_last_log_id, memory_of, shown_token
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A chapter's cards, or a course's (made of its chapters' decks)."""
+
+    course: Course
+    chapter: Chapter | None
+
+    @property
+    def title(self) -> str:
+        return self.chapter.title if self.chapter else self.course.title
+
+    @property
+    def url_args(self) -> list[str]:
+        return [self.course.slug] + ([self.chapter.slug] if self.chapter else [])
+
+
+def deck_get(*, course_slug: str, chapter_slug: str | None = None) -> Deck:
+    """The deck of a course or of one of its live chapters, or 404."""
+    course = course_get(slug=course_slug)
+    if chapter_slug is None:
+        return Deck(course=course, chapter=None)
+    chapter = next((c for c in course.chapter_list if c.slug == chapter_slug), None)
+    if chapter is None:
+        raise Http404("No such chapter")
+    return Deck(course=course, chapter=chapter)
+
+
+def live_cards(*, course: Course, chapter: Chapter | None = None) -> QuerySet[Card]:
+    """Every live card of the chapter or course in order, locked ones too: operators only."""
+    cards = Card.objects.filter(
+        course=course, retired_at__isnull=True, chapter__retired_at__isnull=True
+    )
+    if chapter is not None:
+        cards = cards.filter(chapter=chapter)
+    return cards.select_related("course", "chapter").order_by(
+        "chapter__position", "position"
+    )
+
+
+def deck_cards(*, deck: Deck, viewer: Any) -> QuerySet[Card]:
+    """The deck's live cards that ``viewer`` may see, in reading order."""
+    cards = live_cards(course=deck.course, chapter=deck.chapter)
+    if not can_read_locked(viewer):
+        cards = cards.filter(locked=False)
+    return cards
+
+
+def learner_settings_get(*, learner: Any) -> LearnerSettings:
+    """The learner's settings; defaults (unsaved) if they never changed them."""
+    return LearnerSettings.objects.filter(learner=learner).first() or LearnerSettings(
+        learner=learner
+    )
+
+
+@dataclass(frozen=True)
+class StudyDay:
+    start: datetime
+    end: datetime
+
+
+def study_day(*, prefs: LearnerSettings, now: datetime) -> StudyDay:
+    kwargs = {"time_zone": prefs.time_zone, "hour": prefs.day_starts_at}
+    return StudyDay(
+        start=scheduling.day_start(now, **kwargs),
+        end=scheduling.next_day_start(now, **kwargs),
+    )
+
+
+def new_cards_introduced(*, learner: Any, since: datetime) -> int:
+    """How many cards the learner saw for the first time since ``since`` (undos excluded)."""
+    return ReviewLog.objects.filter(
+        learner=learner,
+        kind=ReviewLog.Kind.REVIEW,
+        state_before__isnull=True,
+        reviewed_at__gte=since,
+        undone_by__isnull=True,
+    ).count()
+
+
+def _studyable(deck: Deck, learner: Any) -> QuerySet[Card]:
+    suspended = Suspension.objects.filter(learner=learner, card=OuterRef("pk"))
+    return deck_cards(deck=deck, viewer=learner).exclude(Exists(suspended))
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    new: int
+    learning: int
+    due: int
+    new_today: int
+    total: int
+    suspended: int
+    next_due: datetime | None
+
+
+def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
+    """New, learning and due counts of a deck for a learner, and when the next card is due."""
+    prefs = learner_settings_get(learner=learner)
+    day = study_day(prefs=prefs, now=now)
+    cards = _studyable(deck, learner)
+    states = CardState.objects.filter(learner=learner, card__in=cards)
+    learning = states.filter(state__in=[1, 3]).count()
+    due = states.filter(state=2, due__lt=day.end).count()
+    seen = states.count()
+    total = cards.count()
+    new = total - seen
+    allowance = max(
+        0,
+        prefs.new_cards_per_day
+        - new_cards_introduced(learner=learner, since=day.start),
+    )
+    upcoming = (
+        states.filter(due__gt=now).order_by("due").values_list("due", flat=True).first()
+    )
+    return DeckCounts(
+        new=new,
+        learning=learning,
+        due=due,
+        new_today=min(new, allowance),
+        total=total,
+        suspended=Suspension.objects.filter(
+            learner=learner, card__in=deck_cards(deck=deck, viewer=learner)
+        ).count(),
+        next_due=upcoming,
+    )
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """The card to show next, with its token and the interval each rating would give."""
+
+    card: Card
+    token: str
+    is_new: bool
+    intervals: dict[scheduling.Rating, str]
+
+
+def study_next(*, deck: Deck, learner: Any, now: datetime) -> StudyCard | None:
+    """The next card to study: learning and due cards first, then new ones up to the
+    daily limit, then learning cards a little ahead of time. None when done for today."""
+    prefs = learner_settings_get(learner=learner)
+    day = study_day(prefs=prefs, now=now)
+    cards = _studyable(deck, learner)
+    states = CardState.objects.filter(learner=learner, card__in=cards).select_related(
+        "card__chapter"
+    )
+    state = (
+        states.filter(state__in=[1, 3], due__lte=now).order_by("due").first()
+        or states.filter(state=2, due__lt=day.end).order_by("due").first()
+    )
+    card = state.card if state else None
+    if card is None:
+        allowance = prefs.new_cards_per_day - new_cards_introduced(
+            learner=learner, since=day.start
+        )
+        if allowance > 0:
+            seen = CardState.objects.filter(learner=learner, card=OuterRef("pk"))
+            card = cards.exclude(Exists(seen)).first()
+    if card is None:
+        state = (
+            states.filter(state__in=[1, 3], due__lte=now + scheduling.LEARN_AHEAD)
+            .order_by("due")
+            .first()
+        )
+        card = state.card if state else None
+    if card is None:
+        return None
+    memory = memory_of(state) if state and state.card_id == card.pk else None
+    previews = scheduling.preview(
+        memory, card_id=card.pk, now=now, retention=prefs.desired_retention
+    )
+    return StudyCard(
+        card=card,
+        token=shown_token(
+            learner_id=learner.pk,
+            card_id=card.pk,
+            last_log_id=card_last_log_id(learner=learner, card_id=card.pk),
+        ),
+        is_new=memory is None,
+        intervals={r: scheduling.interval_label(i) for r, i in previews.items()},
+    )
+
+
+def last_review_undoable(*, learner: Any) -> ReviewLog | None:
+    """The learner's latest review if it can still be undone (the log's last entry)."""
+    last = ReviewLog.objects.filter(learner=learner).order_by("-id").first()
+    return last if last and last.kind == ReviewLog.Kind.REVIEW else None
+
+
+def deck_card_list(*, deck: Deck, learner: Any) -> list[dict[str, Any]]:
+    """Every card of the deck the learner may see, with its state, for the deck page."""
+    cards = list(deck_cards(deck=deck, viewer=learner))
+    states: dict[int, CardState] = {}
+    suspended: set[int] = set()
+    if getattr(learner, "is_authenticated", False):
+        states = {
+            s.card_id: s
+            for s in CardState.objects.filter(learner=learner, card__in=cards)
+        }
+        suspended = set(
+            Suspension.objects.filter(learner=learner, card__in=cards).values_list(
+                "card_id", flat=True
+            )
+        )
+    rows = []
+    for card in cards:
+        state = states.get(card.pk)
+        rows.append(
+            {
+                "card": card,
+                "state": state,
+                "suspended": card.pk in suspended,
+                "leech": bool(state and state.lapses >= scheduling.LEECH_LAPSES),
+            }
+        )
+    return rows

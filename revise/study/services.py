@@ -1,0 +1,223 @@
+"""Study writes: record a review, undo it, suspend cards, rebuild states from the log.
+
+Every write for a learner first locks that learner's settings row, so two tabs (or two
+app servers) answering at once are serialised and never corrupt a card's state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from revise.study import scheduling
+from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
+from revise.study.scheduling import Memory, Rating
+
+
+def _lock_learner(learner: Any) -> LearnerSettings:
+    prefs, _ = LearnerSettings.objects.select_for_update().get_or_create(
+        learner=learner
+    )
+    return prefs
+
+
+def memory_of(state: CardState | None) -> Memory | None:
+    """The scheduling memory held in a state row (None: the card is new)."""
+    if state is None:
+        return None
+    return Memory(
+        state=state.state,
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+        reps=state.reps,
+        lapses=state.lapses,
+    )
+
+
+def _state_write(learner_id: int, card_id: int, memory: Memory | None) -> None:
+    """Make the cached state of a card equal ``memory`` (None: the card is new)."""
+    if memory is None:
+        CardState.objects.filter(learner_id=learner_id, card_id=card_id).delete()
+        return
+    fields = memory.to_json() | {"due": memory.due, "last_review": memory.last_review}
+    CardState.objects.update_or_create(
+        learner_id=learner_id, card_id=card_id, defaults=fields
+    )
+
+
+def shown_token(*, learner_id: int, card_id: int, last_log_id: int | None) -> str:
+    """The token of a card as shown: the same for every tab showing the same state."""
+    message = f"{learner_id}:{card_id}:{last_log_id or 0}".encode()
+    key = hashlib.sha256(f"revise.study.token:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
+
+
+def card_last_log_id(*, learner: Any, card_id: int) -> int | None:
+    return (
+        ReviewLog.objects.filter(learner=learner, card_id=card_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    recorded: bool
+    log: ReviewLog | None
+    reason: str = ""
+
+
+@transaction.atomic
+def card_review_record(
+    *,
+    learner: Any,
+    card: Card,
+    rating: Rating,
+    token: str,
+    now: datetime,
+    duration_ms: int | None = None,
+) -> ReviewOutcome:
+    """Record one review; a repeated or stale token records nothing."""
+    prefs = _lock_learner(learner)
+    existing = ReviewLog.objects.filter(learner=learner, token=token).first()
+    if existing is not None:
+        return ReviewOutcome(False, existing, "already recorded")
+    last_log_id = card_last_log_id(learner=learner, card_id=card.pk)
+    expected = shown_token(
+        learner_id=learner.pk, card_id=card.pk, last_log_id=last_log_id
+    )
+    if not hmac.compare_digest(expected, token):
+        return ReviewOutcome(False, None, "answered elsewhere")
+    before = memory_of(CardState.objects.filter(learner=learner, card=card).first())
+    after = scheduling.review(
+        before,
+        card_id=card.pk,
+        rating=rating,
+        now=now,
+        retention=prefs.desired_retention,
+    )
+    try:
+        with transaction.atomic():
+            log = ReviewLog.objects.create(
+                learner=learner,
+                card=card,
+                kind=ReviewLog.Kind.REVIEW,
+                rating=int(rating),
+                reviewed_at=now,
+                duration_ms=duration_ms,
+                retention=prefs.desired_retention,
+                state_before=before.to_json() if before else None,
+                state_after=after.to_json(),
+                token=token,
+            )
+    except IntegrityError:  # the same token raced in: it is recorded once
+        return ReviewOutcome(False, None, "already recorded")
+    _state_write(learner.pk, card.pk, after)
+    return ReviewOutcome(True, log)
+
+
+@transaction.atomic
+def review_undo(*, learner: Any, now: datetime) -> ReviewLog | None:
+    """Undo the learner's last review, restoring the card's exact previous state.
+
+    Only the latest entry of the log can be undone, so undoing twice in a row does
+    nothing the second time. Returns the undo record, or None if there was nothing to undo.
+    """
+    _lock_learner(learner)
+    last = ReviewLog.objects.filter(learner=learner).order_by("-id").first()
+    if last is None or last.kind != ReviewLog.Kind.REVIEW:
+        return None
+    undo = ReviewLog.objects.create(
+        learner=learner,
+        card_id=last.card_id,
+        kind=ReviewLog.Kind.UNDO,
+        reviewed_at=now,
+        retention=last.retention,
+        state_before=last.state_after,
+        state_after=last.state_before,
+        token=f"undo:{last.pk}",
+        undoes=last,
+    )
+    before = Memory.from_json(last.state_before) if last.state_before else None
+    _state_write(learner.pk, last.card_id, before)
+    return undo
+
+
+@transaction.atomic
+def card_suspend(*, learner: Any, card: Card, now: datetime) -> None:
+    """Take ``card`` out of the learner's queues until it is brought back."""
+    Suspension.objects.get_or_create(
+        learner=learner, card=card, defaults={"created_at": now}
+    )
+
+
+@transaction.atomic
+def card_unsuspend(*, learner: Any, card: Card) -> None:
+    """Bring a suspended card back into the learner's queues."""
+    Suspension.objects.filter(learner=learner, card=card).delete()
+
+
+@transaction.atomic
+def learner_settings_update(*, learner: Any, **values: Any) -> LearnerSettings:
+    """Change the learner's study settings (already validated by the form)."""
+    prefs = _lock_learner(learner)
+    for name, value in values.items():
+        setattr(prefs, name, value)
+    prefs.full_clean()
+    prefs.save()
+    return prefs
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    checked: int
+    changed: int
+
+
+def replay(logs: list[ReviewLog]) -> Memory | None:
+    """A card's memory from its log entries (in order), skipping undone reviews."""
+    undone = {log.undoes_id for log in logs if log.kind == ReviewLog.Kind.UNDO}
+    memory = None
+    for log in logs:
+        if log.kind == ReviewLog.Kind.REVIEW and log.pk not in undone:
+            memory = scheduling.review(
+                memory,
+                card_id=log.card_id,
+                rating=Rating(log.rating),
+                now=log.reviewed_at,
+                retention=log.retention,
+            )
+    return memory
+
+
+def card_states_rebuild(*, learner: Any = None, dry_run: bool = False) -> RebuildReport:
+    """Recompute every card state from the review log; fix and count those that differ."""
+    logs = ReviewLog.objects.order_by("learner_id", "card_id", "id")
+    states = CardState.objects.all()
+    if learner is not None:
+        logs, states = logs.filter(learner=learner), states.filter(learner=learner)
+    by_card: dict[tuple[int, int], list[ReviewLog]] = defaultdict(list)
+    for log in logs.iterator(chunk_size=5000):
+        by_card[(log.learner_id, log.card_id)].append(log)
+    current = {(s.learner_id, s.card_id): memory_of(s) for s in states.iterator()}
+    changed = 0
+    with transaction.atomic():
+        for key in by_card.keys() | current.keys():
+            rebuilt = replay(by_card.get(key, []))
+            if rebuilt != current.get(key):
+                changed += 1
+                if not dry_run:
+                    learner_id, card_id = key
+                    _state_write(learner_id, card_id, rebuilt)
+    return RebuildReport(checked=len(by_card.keys() | current.keys()), changed=changed)

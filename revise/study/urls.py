@@ -1,0 +1,32 @@
+from django.urls import path
+
+from revise.study import views
+
+app_name = "study"
+urlpatterns = [
+    path("decks/<slug:course_slug>/", views.deck_detail, name="deck"),
+    path(
+        "decks/<slug:course_slug>/<slug:chapter_slug>/", views.deck_detail, name="deck"
+    ),
+    path("decks/<slug:course_slug>/anki.apkg", views.deck_export, name="export"),
+    path(
+        "decks/<slug:course_slug>/<slug:chapter_slug>/anki.apkg",
+        views.deck_export,
+        name="export",
+    ),
+    path("study/<slug:course_slug>/", views.study, name="session"),
+    path("study/<slug:course_slug>/<slug:chapter_slug>/", views.study, name="session"),
+    path(
+        "cards/<int:card_id>/suspend/",
+        views.card_suspension,
+        {"action": "suspend"},
+        name="suspend",
+    ),
+    path(
+        "cards/<int:card_id>/unsuspend/",
+        views.card_suspension,
+        {"action": "unsuspend"},
+        name="unsuspend",
+    ),
+    path("settings/study/", views.settings_edit, name="settings"),
+]

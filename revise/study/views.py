@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from revise.accounts.access import can_read_locked
+from revise.accounts.views import safe_next
+from revise.study import anki, selectors, services
+from revise.study.forms import AnswerForm, LearnerSettingsForm
+from revise.study.models import Card
+from revise.study.scheduling import Rating
+
+MAX_DURATION_MS = 10 * 60 * 1000
+
+
+def _deck(course_slug: str, chapter_slug: str | None) -> selectors.Deck:
+    return selectors.deck_get(course_slug=course_slug, chapter_slug=chapter_slug)
+
+
+@require_safe
+def deck_detail(
+    request: HttpRequest, course_slug: str, chapter_slug: str | None = None
+) -> HttpResponse:
+    deck = _deck(course_slug, chapter_slug)
+    signed_in = request.user.is_authenticated
+    context = {
+        "deck": deck,
+        "rows": selectors.deck_card_list(deck=deck, learner=request.user),
+        "counts": selectors.deck_counts(
+            deck=deck, learner=request.user, now=timezone.now()
+        )
+        if signed_in
+        else None,
+    }
+    return render(request, "study/deck_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def study(
+    request: HttpRequest, course_slug: str, chapter_slug: str | None = None
+) -> HttpResponse:
+    deck = _deck(course_slug, chapter_slug)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect(f"{reverse('accounts:sign_in')}?next={request.path}")
+        return _try_free_cards(request, deck)
+    if request.method == "POST":
+        return _study_post(request, deck)
+    now = timezone.now()
+    item = selectors.study_next(deck=deck, learner=request.user, now=now)
+    context = {
+        "deck": deck,
+        "item": item,
+        "show": request.GET.get("show") == "1",
+        "shown_at": int(now.timestamp() * 1000),
+        "counts": selectors.deck_counts(deck=deck, learner=request.user, now=now),
+        "undoable": selectors.last_review_undoable(learner=request.user),
+        "ratings": list(Rating),
+    }
+    return render(request, "study/session.html", context)
+
+
+def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
+    now = timezone.now()
+    if request.POST.get("action") == "undo":
+        undone = services.review_undo(learner=request.user, now=now)
+        messages.info(
+            request,
+            "Undone: that card is back." if undone else "There is nothing to undo.",
+        )
+        return redirect(request.path)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That answer could not be read; please answer again.")
+        return redirect(request.path)
+    card = selectors.deck_cards(deck=deck, viewer=request.user).filter(
+        pk=form.cleaned_data["card"]
+    )
+    card = card.first()
+    if card is None:
+        raise Http404("No such card in this deck")
+    shown_at = form.cleaned_data.get("shown_at")
+    duration = None
+    if shown_at:
+        duration = min(max(0, int(now.timestamp() * 1000) - shown_at), MAX_DURATION_MS)
+    outcome = services.card_review_record(
+        learner=request.user,
+        card=card,
+        rating=form.cleaned_data["rating"],
+        token=form.cleaned_data["token"],
+        now=now,
+        duration_ms=duration,
+    )
+    if not outcome.recorded and outcome.reason == "answered elsewhere":
+        messages.info(request, "That card was already answered (in another tab?).")
+    return redirect(request.path)
+
+
+def _try_free_cards(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
+    cards = list(selectors.deck_cards(deck=deck, viewer=request.user))
+    try:
+        index = max(0, int(request.GET.get("i", "0")))
+    except ValueError:
+        index = 0
+    context = {
+        "deck": deck,
+        "card": cards[index] if index < len(cards) else None,
+        "index": index,
+        "next_index": index + 1,
+        "total": len(cards),
+        "show": request.GET.get("show") == "1",
+        "ratings": list(Rating),
+    }
+    return render(request, "study/try.html", context)
+
+
+@login_required
+@require_POST
+def card_suspension(request: HttpRequest, card_id: int, action: str) -> HttpResponse:
+    card = Card.objects.filter(pk=card_id, retired_at__isnull=True).first()
+    if card is None or (card.locked and not can_read_locked(request.user)):
+        raise Http404("No such card")
+    if action == "suspend":
+        services.card_suspend(learner=request.user, card=card, now=timezone.now())
+        messages.info(
+            request,
+            "Card suspended: it stays out of your reviews until you bring it back.",
+        )
+    else:
+        services.card_unsuspend(learner=request.user, card=card)
+        messages.info(request, "Card brought back into your reviews.")
+    return redirect(safe_next(request, request.POST.get("next")))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    prefs = selectors.learner_settings_get(learner=request.user)
+    form = LearnerSettingsForm(request.POST or None, instance=prefs)
+    if request.method == "POST" and form.is_valid():
+        services.learner_settings_update(
+            learner=request.user,
+            **{
+                name: form.cleaned_data[name]
+                for name in LearnerSettingsForm.Meta.fields
+            },
+        )
+        messages.success(request, "Study settings saved.")
+        return redirect("study:settings")
+    return render(request, "study/settings.html", {"form": form})
+
+
+@require_safe
+def deck_export(
+    request: HttpRequest, course_slug: str, chapter_slug: str | None = None
+) -> HttpResponse:
+    """The deck as an Anki package: free cards only, unless the viewer may read locked ones."""
+    deck = _deck(course_slug, chapter_slug)
+    export = anki.deck_export(
+        course=deck.course,
+        chapter=deck.chapter,
+        viewer=request.user,
+        base_url=request.build_absolute_uri("/"),
+    )
+    response = HttpResponse(export.content, content_type="application/apkg")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response

@@ -1,0 +1,58 @@
+"""A learner studies flashcards with the keyboard alone."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from revise.study.models import CardState, ReviewLog
+
+DECK = "/decks/lenin/foreign-policy/"
+PASSWORD = "a long enough password"
+
+
+def sign_in(page: Page, site: str, email: str) -> None:
+    page.goto(site + "/accounts/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def count(page: Page, name: str) -> int:
+    return int(page.locator(f'[data-count="{name}"]').inner_text())
+
+
+def test_learner_studies_ten_cards_by_keyboard_undoes_one_and_the_deck_counts_change(
+    page: Page, sample_site, django_user_model
+):
+    django_user_model.objects.create_user("keys@example.com", PASSWORD)
+    sign_in(page, sample_site, "keys@example.com")
+    page.goto(sample_site + DECK)
+    new_before = count(page, "new")
+    assert count(page, "learning") == 0
+
+    page.get_by_role("link", name="Study now").click()
+    ratings = ["3", "1", "4", "3", "2", "3", "1", "4", "3", "3"]
+    for key in ratings:
+        expect(page.locator('[data-study][data-keys="on"]')).to_be_visible()
+        front = page.locator(".card-front").inner_text()
+        expect(page.locator("#answer")).to_be_hidden()
+        page.keyboard.press("Space")
+        expect(page.locator("#answer")).to_be_visible()
+        with page.expect_navigation():
+            page.keyboard.press(key)
+        expect(page.locator('[data-study][data-keys="on"]')).to_be_visible()
+        assert page.locator(".card-front").count() == 0 or (
+            page.locator(".card-front").inner_text() != front or key == "1"
+        )
+    assert ReviewLog.objects.filter(kind="review").count() == 10
+
+    with page.expect_navigation():
+        page.keyboard.press("u")
+    expect(page.get_by_text("Undone: that card is back.")).to_be_visible()
+    assert ReviewLog.objects.filter(kind="undo").count() == 1
+
+    page.goto(sample_site + DECK)
+    seen = CardState.objects.count()
+    assert seen == 9, "ten new cards answered, the last (Good on a new card) undone"
+    assert count(page, "new") == new_before - 9
+    assert count(page, "learning") == CardState.objects.filter(state__in=[1, 3]).count() > 0
