@@ -213,3 +213,66 @@ def test_two_tabs_answering_at_once_never_corrupt_a_state():
     assert selectors.deck_counts(
         deck=deck, learner=learner, now=reviews.last().reviewed_at
     ).total
+
+
+def test_the_eighth_lapse_shows_the_leech_with_its_source(signed_in, learner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from revise.study import services
+    from revise.study.scheduling import Rating
+
+    card = Card.objects.filter(chapter__slug="foreign-policy").first()
+    now = timezone.now() - timedelta(days=3000)
+    while True:
+        state = CardState.objects.filter(card=card).first()
+        if state and state.lapses == 7 and state.state == 2:
+            break
+        rating = Rating.AGAIN if state and state.state == 2 else Rating.GOOD
+        token = services.shown_token(
+            learner_id=learner.pk,
+            card_id=card.pk,
+            last_log_id=services.card_last_log_id(learner=learner, card_id=card.pk),
+        )
+        services.card_review_record(
+            learner=learner, card=card, rating=rating, token=token, now=now
+        )
+        now += timedelta(days=40)
+    form = shown(signed_in)
+    assert form["card"] == str(card.pk)
+    html = signed_in.post(
+        SESSION, {**form, "rating": "1"}, follow=True
+    ).content.decode()
+    assert "Leech: you have forgotten" in html
+    deck = signed_in.get(DECK).content.decode()
+    assert 'class="leech"' in deck and "Leech" in deck
+
+
+def test_deleting_an_account_deletes_its_review_history(signed_in, learner):
+    form = shown(signed_in)
+    signed_in.post(SESSION, {**form, "rating": "3"})
+    signed_in.post(SESSION, {"action": "undo"})
+    response = signed_in.post("/accounts/delete/", {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not ReviewLog.objects.exists() and not User.objects.exists()
+    assert Card.objects.exists()
+
+
+def test_rebuild_command_reports_what_it_checked(learner, capsys):
+    from django.core.management import call_command
+
+    from revise.study import services
+
+    deck = selectors.deck_get(course_slug="lenin", chapter_slug="foreign-policy")
+    from django.utils import timezone
+
+    item = selectors.study_next(deck=deck, learner=learner, now=timezone.now())
+    services.card_review_record(
+        learner=learner, card=item.card, rating=3, token=item.token, now=timezone.now()
+    )
+    CardState.objects.update(reps=99)
+    call_command("rebuild_card_states", "--dry-run")
+    assert "checked 1 card states; would change 1" in capsys.readouterr().out
+    call_command("rebuild_card_states")
+    assert CardState.objects.get().reps == 1

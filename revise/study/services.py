@@ -77,6 +77,14 @@ class ReviewOutcome:
     log: ReviewLog | None
     reason: str = ""
 
+    @property
+    def became_leech(self) -> bool:
+        """This answer made the card a leech (forgotten LEECH_LAPSES times)."""
+        if not (self.recorded and self.log):
+            return False
+        before = (self.log.state_before or {}).get("lapses", 0)
+        return before < scheduling.LEECH_LAPSES <= self.log.state_after["lapses"]
+
 
 @transaction.atomic
 def card_review_record(

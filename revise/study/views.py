@@ -17,7 +17,7 @@ from revise.accounts.views import safe_next
 from revise.study import anki, selectors, services
 from revise.study.forms import AnswerForm, LearnerSettingsForm
 from revise.study.models import Card
-from revise.study.scheduling import Rating
+from revise.study.scheduling import LEECH_LAPSES, Rating
 
 MAX_DURATION_MS = 10 * 60 * 1000
 
@@ -102,6 +102,13 @@ def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
     )
     if not outcome.recorded and outcome.reason == "answered elsewhere":
         messages.info(request, "That card was already answered (in another tab?).")
+    elif outcome.recorded and outcome.became_leech:
+        messages.warning(
+            request,
+            f"Leech: you have forgotten “{card.front_text}” {LEECH_LAPSES} times. "
+            "Reread its source, rewrite it in your own words, or suspend it from the "
+            "deck page.",
+        )
     return redirect(request.path)
 
 
