@@ -19,6 +19,7 @@ def _setup_django() -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from revise.content.derive import derived_id
     from revise.content.parser import parse_course
 
     status = 0
@@ -30,8 +31,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             noun = "problem" if len(problems) == 1 else "problems"
             print(f"{path}: {len(problems)} {noun}", file=sys.stderr)
             status = 1
-        else:
-            print(f"{path}: OK — {course.summary_line()}")
+            continue
+        if args.cards:
+            for chapter in course.chapters:
+                for card in chapter.cards:
+                    if card.origin == "derived":
+                        print(
+                            f"{chapter.path}:{card.line}: [{derived_id(card)}] "
+                            f"{card.front_text} → {card.back_text}"
+                        )
+        print(f"{path}: OK — {course.summary_line()}")
     return status
 
 
@@ -111,12 +120,33 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_anki(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    argv = [args.course] + ([args.chapter] if args.chapter else [])
+    argv += ["--output", args.output] if args.output else []
+    argv += ["--free-only"] if args.free_only else []
+    try:
+        call_command("export_anki", *argv)
+    except CommandError as exc:
+        print(f"revise export-anki: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="validate course folders; changes nothing")
     check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument(
+        "--cards",
+        action="store_true",
+        help="also list the cards made from the notes, with the ids skip_cards takes",
+    )
     check.set_defaults(func=cmd_check)
 
     imp = sub.add_parser(
@@ -132,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     serve.add_argument("--workers", type=int, default=0, help="default: 2 x cores + 1")
     serve.set_defaults(func=cmd_serve)
+
+    export = sub.add_parser("export-anki", help="write a deck as an Anki .apkg")
+    export.add_argument("course", metavar="COURSE")
+    export.add_argument("chapter", metavar="CHAPTER", nargs="?", default=None)
+    export.add_argument("-o", "--output", metavar="FILE")
+    export.add_argument(
+        "--free-only", action="store_true", help="leave locked cards out"
+    )
+    export.set_defaults(func=cmd_export_anki)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

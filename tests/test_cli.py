@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -16,7 +17,20 @@ def test_check_prints_a_summary_for_a_clean_course(capsys):
     assert main(["check", str(SAMPLE_COURSE)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"{SAMPLE_COURSE}: OK — 3 chapters, ")
+    assert re.search(r", \d+ cards \(\d+ derived\), ", out)
     assert out.count("\n") == 1
+
+
+def test_check_cards_lists_the_derived_cards_before_the_summary(capsys):
+    assert main(["check", "--cards", str(SAMPLE_COURSE)]) == 0
+    *cards, summary = capsys.readouterr().out.splitlines()
+    derived = int(re.search(r"\((\d+) derived\)", summary).group(1))
+    assert len(cards) == derived > 0
+    assert (
+        f"{SAMPLE_COURSE}/02-foreign-policy.md:110: [date-treaty-of-rapallo] "
+        "When was the Treaty of Rapallo signed? → 1922"
+    ) in cards
+    assert all(re.fullmatch(r".+\.md:\d+: \[[a-z0-9-]+\] .+ → .+", c) for c in cards)
 
 
 def test_check_prints_every_problem_and_exits_1(write_course, capsys):
@@ -81,3 +95,17 @@ def test_sample_course_is_loaded_only_into_an_empty_database(settings):
     settings.REVISE_COURSES_DIR = SAMPLE_COURSE.parent
     assert sample_courses_load() == ["lenin"]
     assert sample_courses_load() == []
+
+
+@pytest.mark.django_db
+def test_export_anki_writes_a_deck_and_refuses_unknown_courses(tmp_path, capsys):
+    from revise.catalog.services import course_import
+
+    course_import(path=SAMPLE_COURSE)
+    target = tmp_path / "deck.apkg"
+    args = ["export-anki", "lenin", "foreign-policy", "-o", str(target), "--free-only"]
+    assert main(args) == 0
+    assert target.stat().st_size > 1000
+    assert "cards to" in capsys.readouterr().out
+    assert main(["export-anki", "nope"]) == 1
+    assert "nope" in capsys.readouterr().err

@@ -431,6 +431,24 @@ def chapter(body: str) -> dict[str, str]:
             ["01-one.md:5: id 'Bad_Id' must be lower-case"],
             id="malformed id",
         ),
+        pytest.param(
+            chapter(
+                "---\ntitle: One\nskip_cards:\n  - date-rapallo\n---\n"
+                "## Treaty of Rapallo (1922)\n"
+            ),
+            ["01-one.md:4: skip_cards names no derived card 'date-rapallo'"],
+            id="skip_cards naming no derived card",
+        ),
+        pytest.param(
+            chapter("---\ntitle: One\nskip_cards: [[a]]\n---\nText\n"),
+            ["01-one.md:3: field 'skip_cards' must be a list of texts"],
+            id="skip_cards not a list of ids",
+        ),
+        pytest.param(
+            chapter("---\ntitle: [One]\n---\nText\n"),
+            ["01-one.md:2: field 'title' must be text"],
+            id="chapter title not text",
+        ),
     ],
 )
 def test_problem_is_reported_with_file_and_line(write_course, files, expected):

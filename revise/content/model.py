@@ -42,7 +42,8 @@ class TextBlock:
     """A piece of the article as plain text, for deriving cards.
 
     ``kind`` is "heading", "text" (a paragraph or list item) or "definition" (``term``
-    holds the term). ``callout`` names the box the block stands in, if any.
+    holds the term). ``callout`` names the box the block stands in, if any; ``item`` is
+    true for a paragraph of a list item.
     """
 
     kind: str
@@ -53,11 +54,16 @@ class TextBlock:
     level: int = 0
     term: str = ""
     callout: str = ""
+    item: bool = False
 
 
 @dataclass(frozen=True)
 class Card:
-    """An author-written flashcard; ``key`` is its identity within the course."""
+    """A flashcard; ``key`` is its identity within the course.
+
+    ``origin`` is "authored" (written in a flashcards box) or "derived" (made from the
+    notes by ``revise/content/derive.py``; its key is ``chapter-slug/derived-id``).
+    """
 
     key: str
     explicit_id: bool
@@ -68,9 +74,7 @@ class Card:
     anchor: str
     locked: bool
     line: int
-    origin: str = (
-        "authored"  # or "derived": made from the notes by revise/content/derive.py
-    )
+    origin: str = "authored"
 
 
 @dataclass(frozen=True)
@@ -134,11 +138,15 @@ class Course:
             return f"{n} {word}{'' if n == 1 else 's'}"
 
         chapters = self.chapters
+        cards = count(sum(len(c.cards) for c in chapters), "card")
+        derived = sum(c.origin == "derived" for ch in chapters for c in ch.cards)
+        if derived:
+            cards += f" ({derived} derived)"
         return ", ".join(
             [
                 count(len(chapters), "chapter"),
                 count(sum(c.callouts for c in chapters), "callout"),
-                count(sum(len(c.cards) for c in chapters), "card"),
+                cards,
                 count(sum(len(c.questions) for c in chapters), "question"),
                 count(sum(len(c.steps) for c in chapters), "lesson step"),
             ]

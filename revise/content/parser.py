@@ -22,6 +22,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from revise.content.derive import derive_cards, derived_id
 from revise.content.filler import shape_of
 from revise.content.lesson import validate_steps
 from revise.content.model import (
@@ -45,7 +46,8 @@ CALLOUT_LABELS = {
 }
 LOCKED_MARKER = "<!-- locked -->"
 COURSE_FIELDS = {"title", "subject", "summary", "slug"}
-CHAPTER_FIELDS = {"title", "slug", "summary"}
+CHAPTER_FIELDS = {"title", "slug", "summary", "skip_cards"}
+CHAPTER_LISTS = {"skip_cards"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TRAILING_ID_RE = re.compile(r"\s*\{#([^}]*)\}\s*$")
 CLOSING_RE = re.compile(r"^\s*(:{3,})\s*$")
@@ -115,8 +117,13 @@ def load_yaml_mapping(
     first_line: int,
     allowed: set[str],
     problems: list[Problem],
+    lists: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], dict[str, int]] | None:
-    """Parse YAML that must be a mapping; returns it with each key's line number."""
+    """Parse YAML that must be a mapping; returns it with each key's line number.
+
+    Every field is text, except those named in ``lists``: a list of texts (or one text),
+    returned as a list; the line of its item ``i`` is under ``"field[i]"``.
+    """
     try:
         node = compose(text)
         data = plain(node)
@@ -133,6 +140,10 @@ def load_yaml_mapping(
         problems.append(Problem(path, first_line, "expected YAML fields (key: value)"))
         return None
     lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
+    for k, v in node.value:
+        if str(k.value) in lists and isinstance(v, yaml.SequenceNode):
+            for i, item in enumerate(v.value):
+                lines[f"{k.value}[{i}]"] = first_line + item.start_mark.line
     ok = True
     for key in data:
         if str(key) not in allowed:
@@ -145,15 +156,32 @@ def load_yaml_mapping(
                 )
             )
             ok = False
+    clean: dict[str, Any] = {}
     for key, value in data.items():
-        if value is not None and not isinstance(value, str):
+        if value is None:
+            continue
+        if str(key) in lists:
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(
+                isinstance(i, str) for i in items
+            ):
+                problems.append(
+                    Problem(
+                        path, lines[str(key)], f"field '{key}' must be a list of texts"
+                    )
+                )
+                ok = False
+                continue
+            clean[str(key)] = [i.strip() for i in items]
+        elif not isinstance(value, str):
             problems.append(
                 Problem(path, lines[str(key)], f"field '{key}' must be text")
             )
             ok = False
+        else:
+            clean[str(key)] = value.strip()
     if not ok:
         return None
-    clean = {str(k): str(v).strip() for k, v in data.items() if v is not None}
     return clean, lines
 
 
@@ -268,7 +296,7 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
     tokens = _MD.parse(text, {})
     lines = text.splitlines()
 
-    meta: dict[str, str] = {}
+    meta: dict[str, Any] = {}
     meta_lines: dict[str, int] = {}
     if tokens and tokens[0].type == "front_matter":
         parsed = load_yaml_mapping(
@@ -277,6 +305,7 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
             first_line=2,
             allowed=CHAPTER_FIELDS,
             problems=problems,
+            lists=CHAPTER_LISTS,
         )
         if parsed is not None:
             meta, meta_lines = parsed
@@ -305,6 +334,16 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
     walker = _ChapterWalker(path=path, slug=slug, lines=lines, problems=problems)
     walker.walk(tokens)
     if len(problems) > before:
+        return None  # a broken chapter's derived cards would only add noise
+    derived = _derived_cards(
+        path=path,
+        slug=slug,
+        walker=walker,
+        skip=meta.get("skip_cards", []),
+        skip_lines=meta_lines,
+        problems=problems,
+    )
+    if len(problems) > before:
         return None
 
     env: dict[str, Any] = {}
@@ -323,7 +362,7 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
         locked_shape=shape_of(locked_html),
         headings=walker.headings,
         blocks=walker.blocks,
-        cards=walker.cards,
+        cards=[*walker.cards, *derived],
         questions=walker.questions,
         steps=walker.steps,
         callouts=walker.callouts,
@@ -331,6 +370,35 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
         locked_words=_word_count(locked),
         source_hash=hashlib.sha256(text.encode()).hexdigest(),
     )
+
+
+def _derived_cards(
+    *,
+    path: Path,
+    slug: str,
+    walker: _ChapterWalker,
+    skip: list[str],
+    skip_lines: dict[str, int],
+    problems: list[Problem],
+) -> list[Card]:
+    """The cards derived from the notes, less those named in ``skip_cards`` and those
+    whose question the author already wrote; an unknown name in ``skip_cards`` is
+    reported."""
+    derived = derive_cards(chapter_slug=slug, blocks=walker.blocks)
+    known = {derived_id(card) for card in derived}
+    for i, ident in enumerate(skip):
+        if ident and ident not in known:
+            line = skip_lines.get(f"skip_cards[{i}]", skip_lines.get("skip_cards", 1))
+            problems.append(
+                Problem(path, line, f"skip_cards names no derived card '{ident}'")
+            )
+    authored = {normalize_text(card.front_text) for card in walker.cards}
+    return [
+        card
+        for card in derived
+        if derived_id(card) not in skip
+        and normalize_text(card.front_text) not in authored
+    ]
 
 
 def _word_count(tokens: list[Token]) -> int:
@@ -375,6 +443,7 @@ class _ChapterWalker:
         self.auto_keys: dict[str, int] = {}
         self.blocks: list[TextBlock] = []
         self.callout_kind = ""
+        self.list_depth = 0
 
     @property
     def locked(self) -> bool:
@@ -408,6 +477,10 @@ class _ChapterWalker:
                 i += 3
                 continue
             else:
+                if token.type in ("bullet_list_open", "ordered_list_open"):
+                    self.list_depth += 1
+                elif token.type in ("bullet_list_close", "ordered_list_close"):
+                    self.list_depth -= 1
                 if token.type == "heading_open" and token.attrGet("id"):
                     self._heading(token, tokens[i + 1])
                 elif token.type == "paragraph_open" and tokens[i + 1].type == "inline":
@@ -426,6 +499,7 @@ class _ChapterWalker:
                     locked=self.locked,
                     line=line,
                     callout=self.callout_kind,
+                    item=self.list_depth > 0,
                     **extra,
                 )
             )

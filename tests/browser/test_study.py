@@ -55,4 +55,8 @@ def test_learner_studies_ten_cards_by_keyboard_undoes_one_and_the_deck_counts_ch
     seen = CardState.objects.count()
     assert seen == 9, "ten new cards answered, the last (Good on a new card) undone"
     assert count(page, "new") == new_before - 9
-    assert count(page, "learning") == CardState.objects.filter(state__in=[1, 3]).count() > 0
+    assert (
+        count(page, "learning")
+        == CardState.objects.filter(state__in=[1, 3]).count()
+        > 0
+    )
