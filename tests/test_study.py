@@ -215,11 +215,7 @@ def test_undo_restores_the_exact_previous_state_and_appends_to_the_log(learner, 
         learner=learner,
         card=card,
         rating=Rating.AGAIN,
-        token=services.shown_token(
-            learner_id=learner.pk,
-            card_id=card.pk,
-            last_log_id=services.card_last_log_id(learner=learner, card_id=card.pk),
-        ),
+        token=services.card_token(learner=learner, card_id=card.pk),
         now=now,
     )
     rows = ReviewLog.objects.count()
@@ -324,11 +320,7 @@ def test_a_card_forgotten_eight_times_is_a_leech(learner, deck):
     for _ in range(40):
         state = CardState.objects.filter(card=card).first()
         rating = Rating.AGAIN if state and state.state == 2 else Rating.GOOD
-        token = services.shown_token(
-            learner_id=learner.pk,
-            card_id=card.pk,
-            last_log_id=services.card_last_log_id(learner=learner, card_id=card.pk),
-        )
+        token = services.card_token(learner=learner, card_id=card.pk)
         services.card_review_record(
             learner=learner, card=card, rating=rating, token=token, now=now
         )

@@ -230,11 +230,7 @@ def test_the_eighth_lapse_shows_the_leech_with_its_source(signed_in, learner):
         if state and state.lapses == 7 and state.state == 2:
             break
         rating = Rating.AGAIN if state and state.state == 2 else Rating.GOOD
-        token = services.shown_token(
-            learner_id=learner.pk,
-            card_id=card.pk,
-            last_log_id=services.card_last_log_id(learner=learner, card_id=card.pk),
-        )
+        token = services.card_token(learner=learner, card_id=card.pk)
         services.card_review_record(
             learner=learner, card=card, rating=rating, token=token, now=now
         )

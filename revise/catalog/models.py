@@ -85,3 +85,31 @@ class ChapterLocked(models.Model):
 
     def __str__(self) -> str:
         return f"Locked part of {self.chapter}"
+
+
+class ChapterItem(models.Model):
+    """Something made from a chapter: a card, a self-review question, a lesson step.
+
+    ``key`` is its identity within the course (docs/authoring.md explains the rule); an
+    item that leaves the Markdown is retired, never deleted, so learners' history stays.
+    """
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+    key = models.CharField(max_length=200)
+    locked = models.BooleanField(default=False)
+    position = models.PositiveIntegerField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["chapter", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "key"], name="%(app_label)s_%(class)s_unique_key"
+            ),
+        ]

@@ -66,41 +66,21 @@ def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
         course = _course_upsert(parsed, now=now, report=report)
         chapters = _chapters_sync(course, parsed.chapters, now=now, report=report)
         pairs = [(chapters[ch.slug], ch) for ch in parsed.chapters]
-        _items_sync(
-            Card,
-            "cards",
-            course,
-            [
-                (chapter, card, _card_values(card))
+        for model, label, attribute, values_of, text_field in ITEM_KINDS:
+            items = [
+                (chapter, item, values_of(item))
                 for chapter, ch in pairs
-                for card in ch.cards
-            ],
-            text_field="front_text",
-            now=now,
-            report=report,
-        )
-        _items_sync(
-            Question,
-            "questions",
-            course,
-            [
-                (chapter, q, _question_values(q))
-                for chapter, ch in pairs
-                for q in ch.questions
-            ],
-            text_field="prompt_text",
-            now=now,
-            report=report,
-        )
-        _items_sync(
-            LessonStep,
-            "lesson steps",
-            course,
-            [(chapter, s, _step_values(s)) for chapter, ch in pairs for s in ch.steps],
-            text_field="text",
-            now=now,
-            report=report,
-        )
+                for item in getattr(ch, attribute)
+            ]
+            _items_sync(
+                model,
+                label,
+                course,
+                items,
+                text_field=text_field,
+                now=now,
+                report=report,
+            )
         if report.changed and course.imported_at != now:
             course.imported_at = now
             course.save(update_fields=["imported_at"])
@@ -224,6 +204,15 @@ def _step_values(step: content.LessonStep) -> dict[str, Any]:
         "data": step.data,
         "locked": step.locked,
     }
+
+
+# What the import keeps in step with the Markdown: model, report label, attribute of the
+# parsed chapter, its database values, and the text compared to keep identities (rule 3).
+ITEM_KINDS: list[tuple[type[models.Model], str, str, Any, str]] = [
+    (Card, "cards", "cards", _card_values, "front_text"),
+    (Question, "questions", "questions", _question_values, "prompt_text"),
+    (LessonStep, "lesson steps", "steps", _step_values, "text"),
+]
 
 
 def _items_sync(

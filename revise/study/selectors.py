@@ -14,7 +14,7 @@ from revise.catalog.models import Chapter, Course
 from revise.catalog.selectors import course_get
 from revise.study import scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
-from revise.study.services import card_last_log_id, memory_of, shown_token
+from revise.study.services import card_token, memory_of
 
 
 @dataclass(frozen=True)
@@ -190,11 +190,7 @@ def study_next(*, deck: Deck, learner: Any, now: datetime) -> StudyCard | None:
     )
     return StudyCard(
         card=card,
-        token=shown_token(
-            learner_id=learner.pk,
-            card_id=card.pk,
-            last_log_id=card_last_log_id(learner=learner, card_id=card.pk),
-        ),
+        token=card_token(learner=learner, card_id=card.pk),
         is_new=memory is None,
         intervals={r: scheduling.interval_label(i) for r, i in previews.items()},
     )

@@ -71,6 +71,15 @@ def card_last_log_id(*, learner: Any, card_id: int) -> int | None:
     )
 
 
+def card_token(*, learner: Any, card_id: int) -> str:
+    """The token of the card as it stands now for the learner (what a page would show)."""
+    return shown_token(
+        learner_id=learner.pk,
+        card_id=card_id,
+        last_log_id=card_last_log_id(learner=learner, card_id=card_id),
+    )
+
+
 @dataclass(frozen=True)
 class ReviewOutcome:
     recorded: bool
