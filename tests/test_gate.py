@@ -271,6 +271,14 @@ def test_signed_in_learner_gets_every_locked_article_marker(client, marked):
     assert [m for m in article if m not in pages] == []
 
 
+def test_signed_in_learner_gets_every_locked_card(client, marked):
+    client.force_login(User.objects.create_user("cards@example.com", PASSWORD))
+    deck = unescape(client.get("/decks/marked/").content.decode())
+    locked = Card.objects.filter(locked=True)
+    assert locked.count() >= 6
+    assert [c.front_text for c in locked if c.front_text not in deck] == []
+
+
 def test_error_pages_carry_no_locked_text(client, marked):
     for url in ["/courses/marked/nope/", f"/courses/marked/chapter-1/{marked[0]}/"]:
         response = client.get(url)
