@@ -16,7 +16,8 @@ from django.utils.text import slugify
 
 from revise.catalog.models import Chapter, ChapterLocked, Course, Subject
 from revise.content import model as content
-from revise.content.parser import normalize_text, parse_course
+from revise.content.markdown import normalize_text
+from revise.content.parser import parse_course
 from revise.lessons.models import LessonStep, Question
 from revise.study.models import Card
 

@@ -1,0 +1,343 @@
+"""One pass over a chapter's tokens: check the boxes, extract cards, questions, steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from revise.content.lesson import validate_steps
+from revise.content.markdown import (
+    CALLOUT_LABELS,
+    CLOSING_RE,
+    LOCKED_MARKER,
+    MD,
+    SLUG_RE,
+    TRAILING_ID_RE,
+    auto_key,
+)
+from revise.content.model import Card, Heading, Problem, Question, TextBlock
+
+
+def _html_block(html: str) -> Token:
+    token = Token("html_block", "", 0)
+    token.content = html
+    return token
+
+
+def _inline_text(token: Token) -> str:
+    """The plain text of an inline token: markup dropped, line breaks as spaces."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        else:
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
+
+
+class ChapterWalker:
+    """Walks a chapter's tokens once: checks boxes, extracts cards, questions, steps."""
+
+    def __init__(
+        self, *, path: Path, slug: str, lines: list[str], problems: list[Problem]
+    ) -> None:
+        self.path = path
+        self.slug = slug
+        self.lines = lines
+        self.problems = problems
+        self.tokens: list[Token] = []
+        self.marker_index: int | None = None
+        self.headings: list[Heading] = []
+        self.cards: list[Card] = []
+        self.questions: list[Question] = []
+        self.steps: list = []
+        self.callouts = 0
+        self.anchor = ""
+        self.auto_keys: dict[str, int] = {}
+        self.blocks: list[TextBlock] = []
+        self.callout_kind = ""
+        self.list_depth = 0
+
+    @property
+    def locked(self) -> bool:
+        return self.marker_index is not None
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def walk(self, tokens: list[Token]) -> None:
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            line = token.map[0] + 1 if token.map else 1
+            if token.type == "container_box_open":
+                i = self._box(tokens, i)
+                continue
+            if token.type == "fence" and token.info.strip() == "lesson":
+                self._lesson(token, line)
+            elif token.type == "paragraph_open" and self._is_marker(tokens[i + 1]):
+                if token.level != 0:
+                    self.error(
+                        line, f"'{LOCKED_MARKER}' must stand outside any box or list"
+                    )
+                elif self.locked:
+                    self.error(
+                        line, f"'{LOCKED_MARKER}' may appear only once per chapter"
+                    )
+                else:
+                    self.marker_index = len(self.tokens)
+                    self.tokens.append(_html_block(""))
+                i += 3
+                continue
+            else:
+                if token.type in ("bullet_list_open", "ordered_list_open"):
+                    self.list_depth += 1
+                elif token.type in ("bullet_list_close", "ordered_list_close"):
+                    self.list_depth -= 1
+                if token.type == "heading_open" and token.attrGet("id"):
+                    self._heading(token, tokens[i + 1])
+                elif token.type == "paragraph_open" and tokens[i + 1].type == "inline":
+                    self._text_block("text", tokens[i + 1], line)
+                self.tokens.append(token)
+            i += 1
+
+    def _text_block(self, kind: str, inline: Token, line: int, **extra: object) -> None:
+        text = _inline_text(inline)
+        if text:
+            self.blocks.append(
+                TextBlock(
+                    kind=kind,
+                    text=text,
+                    anchor=self.anchor,
+                    locked=self.locked,
+                    line=line,
+                    callout=self.callout_kind,
+                    item=self.list_depth > 0,
+                    **extra,
+                )
+            )
+
+    @staticmethod
+    def _is_marker(inline: Token) -> bool:
+        return inline.type == "inline" and inline.content.strip() == LOCKED_MARKER
+
+    def _heading(self, token: Token, inline: Token) -> None:
+        anchor = str(token.attrGet("id"))
+        self.anchor = anchor
+        level = int(token.tag[1])
+        self._text_block("heading", inline, token.map[0] + 1, level=level)
+        self.headings.append(
+            Heading(
+                anchor=anchor,
+                title=_inline_text(inline).strip(),
+                level=int(token.tag[1]),
+                locked=self.locked,
+            )
+        )
+
+    def _box(self, tokens: list[Token], start: int) -> int:
+        """Handle a ``:::`` box starting at ``start``; returns the index after it."""
+        opening = tokens[start]
+        end = self._matching_close(tokens, start)
+        line = opening.map[0] + 1
+        closing_line = opening.map[1]
+        closed = closing_line < len(self.lines) and (
+            (m := CLOSING_RE.match(self.lines[closing_line]))
+            and len(m.group(1)) >= len(opening.markup)
+        )
+        if not closed:
+            self.error(
+                line, f"'{opening.markup} {opening.info.strip()}' is never closed"
+            )
+        kind, _, rest = opening.info.strip().partition(" ")
+        inner = tokens[start + 1 : end]
+        if kind in CALLOUT_LABELS:
+            self._callout(kind, rest.strip(), line, inner)
+        elif kind == "flashcards":
+            self._flashcards(inner, line, opening.level + 1)
+        elif kind == "self-review":
+            self._self_review(inner, line, opening.level + 1)
+        else:
+            known = ", ".join([*CALLOUT_LABELS, "flashcards", "self-review"])
+            shown = kind or "(nothing)"
+            self.error(line, f"unknown box '{shown}' (known: {known})")
+        return end + 1
+
+    @staticmethod
+    def _matching_close(tokens: list[Token], start: int) -> int:
+        level = tokens[start].level
+        for j in range(start + 1, len(tokens)):
+            if tokens[j].type == "container_box_close" and tokens[j].level == level:
+                return j
+        return len(tokens) - 1
+
+    def _callout(self, kind: str, term: str, line: int, inner: list[Token]) -> None:
+        self.callouts += 1
+        label = CALLOUT_LABELS[kind]
+        if kind == "definition" and not term:
+            self.error(line, "a definition needs its term: '::: definition Term'")
+        title = f'<p class="callout-label">{label}</p>\n'
+        if kind == "definition":
+            term_html = MD.renderInline(term)
+            title = (
+                f'<p class="callout-label">{label}</p>\n'
+                f'<p class="callout-term"><dfn>{term_html}</dfn></p>\n'
+            )
+        self.tokens.append(
+            _html_block(f'<div class="callout callout-{kind}" role="note">\n{title}')
+        )
+        if kind == "definition" and term:
+            body = " ".join(_inline_text(t) for t in inner if t.type == "inline")
+            self.blocks.append(
+                TextBlock(
+                    kind="definition",
+                    text=body,
+                    anchor=self.anchor,
+                    locked=self.locked,
+                    line=line,
+                    term=term,
+                    callout=kind,
+                )
+            )
+        outer, self.callout_kind = self.callout_kind, kind
+        self.walk(inner)
+        self.callout_kind = outer
+        self.tokens.append(_html_block("</div>\n"))
+
+    def _item_key(
+        self, raw: str, line: int, *, kind: str, ident: str | None = None
+    ) -> tuple[str, str, bool]:
+        """The identity of an item: its ``ident``, else a trailing ``{#id}`` in ``raw``,
+        else a key made from its chapter and text. Returns (text, key, explicit)."""
+        match = TRAILING_ID_RE.search(raw) if ident is None else None
+        if match:
+            raw = raw[: match.start()]
+            ident = match.group(1).strip()
+        if ident is not None:
+            if not SLUG_RE.match(ident):
+                self.error(
+                    line,
+                    f"id '{ident}' must be lower-case letters, digits and hyphens",
+                )
+            return raw.strip(), ident, True
+        text = raw.strip()
+        key = auto_key(self.slug, f"{kind}:{text}")
+        if key in self.auto_keys:
+            self.error(
+                line,
+                f"duplicate {kind}: same text as line {self.auto_keys[key]} "
+                "(give one of them an {#id})",
+            )
+        self.auto_keys.setdefault(key, line)
+        return text, key, False
+
+    def _flashcards(self, inner: list[Token], line: int, level: int) -> None:
+        items = _list_items(inner, level=level, ordered=False)
+        stray = [
+            t
+            for t in inner
+            if t.level == level and t.nesting >= 0 and t.type != "bullet_list_open"
+        ]
+        if stray or not items:
+            where = stray[0].map[0] + 1 if stray and stray[0].map else line
+            self.error(
+                where, "a flashcards box holds a list of '- question :: answer' items"
+            )
+        for item in items:
+            text, key, explicit = self._item_key(item.text, item.line, kind="card")
+            front, sep, back = text.partition("::")
+            if not sep:
+                self.error(
+                    item.line, "a flashcard needs '::' between question and answer"
+                )
+                continue
+            front, back = front.strip(), back.strip()
+            if not front or not back:
+                side = "question" if not front else "answer"
+                self.error(item.line, f"a flashcard has an empty {side}")
+                continue
+            self.cards.append(
+                Card(
+                    key=key,
+                    explicit_id=explicit,
+                    front_html=MD.renderInline(front),
+                    back_html=MD.renderInline(back),
+                    front_text=front,
+                    back_text=back,
+                    anchor=self.anchor,
+                    locked=self.locked,
+                    line=item.line,
+                )
+            )
+
+    def _self_review(self, inner: list[Token], line: int, level: int) -> None:
+        items = _list_items(inner, level=level, ordered=True)
+        if not items:
+            self.error(line, "a self-review box holds a numbered list of questions")
+            return
+        rendered = []
+        for item in items:
+            text, key, explicit = self._item_key(item.text, item.line, kind="question")
+            if not text:
+                self.error(item.line, "a self-review question is empty")
+                continue
+            prompt_html = MD.renderInline(text)
+            self.questions.append(
+                Question(
+                    key=key,
+                    explicit_id=explicit,
+                    prompt_html=prompt_html,
+                    prompt_text=text,
+                    guidance_html=tuple(MD.renderInline(g.text) for g in item.nested),
+                    anchor=self.anchor,
+                    locked=self.locked,
+                    line=item.line,
+                )
+            )
+            rendered.append(f"<li>{prompt_html}</li>\n")
+        self.tokens.append(
+            _html_block('<ol class="self-review">\n' + "".join(rendered) + "</ol>\n")
+        )
+
+    def _lesson(self, fence: Token, line: int) -> None:
+        for step in validate_steps(
+            fence.content,
+            path=self.path,
+            first_line=line + 1,
+            problems=self.problems,
+            locked=self.locked,
+            key_for=self._item_key,
+        ):
+            self.steps.append(step)
+
+
+def _list_items(tokens: list[Token], *, level: int, ordered: bool) -> list[ListItem]:
+    """The items of the lists standing at ``level`` in ``tokens``, with nested lists."""
+    list_type = "ordered_list_open" if ordered else "bullet_list_open"
+    items: list[ListItem] = []
+    inside = False
+    for i, token in enumerate(tokens):
+        if token.level == level and token.type.endswith("_list_open"):
+            inside = token.type == list_type
+        elif inside and token.type == "list_item_open" and token.level == level + 1:
+            end = next(
+                j
+                for j in range(i + 1, len(tokens))
+                if tokens[j].type == "list_item_close" and tokens[j].level == level + 1
+            )
+            body = tokens[i + 1 : end]
+            text = " ".join(
+                t.content for t in body if t.type == "inline" and t.level == level + 3
+            )
+            nested = _list_items(body, level=level + 2, ordered=False)
+            items.append(ListItem(token.map[0] + 1 if token.map else 1, text, nested))
+    return items
+
+
+@dataclass
+class ListItem:
+    line: int
+    text: str
+    nested: list[ListItem]
