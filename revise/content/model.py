@@ -62,7 +62,7 @@ class Card:
     """A flashcard; ``key`` is its identity within the course.
 
     ``origin`` is "authored" (written in a flashcards box) or "derived" (made from the
-    notes by ``revise/content/derive.py``; its key is ``chapter-slug/derived-id``).
+    notes by ``revise/content/derive/``; its key is ``chapter-slug/derived-id``).
     """
 
     key: str
