@@ -110,6 +110,8 @@ class DeckCounts:
     total: int
     suspended: int
     next_due: datetime | None
+    next_due_in: str  # "10m", "3d": as the rating buttons write intervals
+    time_zone: str
 
 
 def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
@@ -141,6 +143,8 @@ def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
             learner=learner, card__in=deck_cards(deck=deck, viewer=learner)
         ).count(),
         next_due=upcoming,
+        next_due_in=scheduling.interval_label(upcoming - now) if upcoming else "",
+        time_zone=prefs.time_zone,
     )
 
 
