@@ -1,0 +1,767 @@
+"""Study speed: the next card, recording a review, and a full answer through the server.
+
+A learner with 50,000 cards and 500,000 reviews in the log (a simulated history of about
+two years, back after two days away), on SQLite and on PostgreSQL. Prints, for each
+database, the time to build the next study queue, to count a deck and to record one
+review (median and p99), reviews recorded per second, and the round trip of rating a card
+and receiving the next one through ``revise serve`` (p50 and p99).
+
+SQLite runs in a throw-away ``REVISE_VAR_DIR``. PostgreSQL runs on DATABASE_URL when it is
+set (a database that this script may fill), else on a throw-away server on 127.0.0.1 when
+PostgreSQL's binaries are installed (as root, through ``runuser -u postgres``).
+
+    .venv/bin/python bench/review_bench.py [--sqlite | --postgres]
+        [--cards 50000] [--reviews 500000] [--samples 1000] [--verify] [--explain]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import heapq
+import http.client
+import math
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ANKI_REFERENCE = (
+    "Anki's Rust core answers a card and fetches the next in about 0.6 ms "
+    "in-process on a 10,000-card deck on this kind of machine."
+)
+CARDS_PER_CHAPTER = 100
+LOCKED_PER_CHAPTER = 20  # the last cards of each chapter come from its locked part
+SEEN_SHARE = 0.8  # the rest of the cards are still new to the learner
+HISTORY_DAYS = 700  # over which the seen cards were introduced, in reading order
+AWAY = timedelta(days=2)  # since the learner last studied: the backlog that is due
+BATCH = 5000
+# Again, Hard, Good, Easy: how often the simulated learner presses each.
+RATING_WEIGHTS = [10, 8, 75, 7]
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+FIGURES: list[str] = []  # the table of one database, printed when it is complete
+
+
+def line(label: str, values: list[float], extra: str = "") -> None:
+    median, top = statistics.median(values) * 1000, p99(values) * 1000
+    FIGURES.append(
+        f"  {label:<34} {median:8.2f} ms {top:8.2f} ms {len(values):>7,}{extra}"
+    )
+
+
+def progress(text: str) -> None:
+    print(f"  … {text}", file=sys.stderr, flush=True)
+
+
+def timed(call: Callable[[], Any], samples: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+# --- the orchestrator: one child process per database -----------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pg_bin() -> Path | None:
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: (
+            int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0
+        ),
+    )
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@contextlib.contextmanager
+def throwaway_postgres(bindir: Path) -> Iterator[str]:
+    """A PostgreSQL server in a temporary directory on 127.0.0.1; yields its URL.
+
+    Like scripts/test's, but with PostgreSQL's default (durable) settings.
+    """
+    root = Path(tempfile.mkdtemp(prefix="revise-bench-pg-"))
+    port = free_port()
+    as_root = os.geteuid() == 0
+
+    def run(*argv: str, check: bool = True) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+        subprocess.run(  # noqa: S603 - fixed PostgreSQL tools, no shell
+            [*prefix, *argv], check=check, cwd=root, stdout=subprocess.DEVNULL
+        )
+
+    if as_root:
+        shutil.chown(root, "postgres", "postgres")
+    data, log = str(root / "data"), str(root / "server.log")
+    started = False
+    try:
+        run(
+            f"{bindir}/initdb", "-D", data, "-U", "postgres", "--auth=trust",
+            "-E", "UTF8", "--locale=C.UTF-8",
+        )  # fmt: skip
+        options = f"-k {root} -h 127.0.0.1 -p {port}"
+        run(f"{bindir}/pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "start")
+        started = True
+        server = ["-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+        run(f"{bindir}/createdb", *server, "revise")
+        yield f"postgres://postgres@127.0.0.1:{port}/revise"
+    finally:
+        if started:
+            run(f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "-w", "stop", check=False)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run_child(args: argparse.Namespace, database_url: str | None) -> int:
+    work = Path(tempfile.mkdtemp(prefix="revise-bench-"))
+    env = dict(os.environ, REVISE_VAR_DIR=str(work / "var"), REVISE_ENV="development")
+    env.update(DJANGO_DEBUG="0", DJANGO_SETTINGS_MODULE="revise.settings")
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    argv = [sys.executable, __file__, "--child", *child_args(args)]
+    try:
+        return subprocess.run(argv, env=env, check=False).returncode  # noqa: S603
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def child_args(args: argparse.Namespace) -> list[str]:
+    flags = ["--cards", str(args.cards), "--reviews", str(args.reviews)]
+    flags += ["--samples", str(args.samples)]
+    return (
+        flags
+        + (["--verify"] if args.verify else [])
+        + (["--explain"] if args.explain else [])
+    )
+
+
+def orchestrate(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    status = 0
+    if not args.postgres:
+        status |= run_child(args, None)
+    if not args.sqlite:
+        url = os.environ.get("DATABASE_URL")
+        bindir = pg_bin()
+        if url:
+            status |= run_child(args, url)
+        elif bindir is None:
+            print("\npostgresql: skipped (no DATABASE_URL, no PostgreSQL binaries)")
+            status |= 1 if args.postgres else 0
+        else:
+            with throwaway_postgres(bindir) as url:
+                status |= run_child(args, url)
+    print(f"\nFor scale: {ANKI_REFERENCE}")
+    print(f"run time: {time.perf_counter() - started:.0f} s")
+    return status
+
+
+# --- the child: one database, Django set up ---------------------------------------------
+
+
+@dataclass
+class Fixture:
+    course_slug: str
+    learner: Any
+
+
+def simulate(
+    card_ids: list[int], *, reviews: int, rng: random.Random, start: datetime
+) -> tuple[list[tuple[int, datetime, Any, Any, Any]], datetime]:
+    """Review histories: seen cards introduced in order, each reviewed when it falls due.
+
+    Returns the log, in time order, as (card index, time, rating, before, after).
+    """
+    from revise.study import scheduling
+    from revise.study.scheduling import Rating
+
+    seen = int(len(card_ids) * SEEN_SHARE)
+    span = timedelta(days=HISTORY_DAYS)
+    queue = [(start + span * i / seen, i) for i in range(seen)]
+    heapq.heapify(queue)
+    memories: dict[int, Any] = {}
+    log = []
+    ratings = list(Rating)
+    while len(log) < reviews and queue:
+        now, index = heapq.heappop(queue)
+        before = memories.get(index)
+        rating = rng.choices(ratings, RATING_WEIGHTS)[0]
+        after = scheduling.review(
+            before, card_id=card_ids[index], rating=rating, now=now, retention=0.9
+        )
+        log.append((index, now, rating, before, after))
+        memories[index] = after
+        # Reviews are answered some hours after they fall due, learning steps on time.
+        late = 16 * 3600 if after.state == 2 else 120
+        heapq.heappush(
+            queue, (after.due + timedelta(seconds=rng.uniform(0, late)), index)
+        )
+    return log, log[-1][1]
+
+
+def generate(*, cards: int, reviews: int, now: datetime) -> Fixture:
+    """A course of ``cards`` cards and a learner with ``reviews`` reviews of them."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+    from django.db.models import Max
+
+    from revise.accounts.models import User
+    from revise.catalog.models import Chapter, ChapterLocked, Course, Subject
+    from revise.study.models import (
+        Card,
+        CardState,
+        LearnerSettings,
+        ReviewLog,
+        Suspension,
+    )
+    from revise.study.services import shown_token
+
+    rng = random.Random(20261127)
+    tag = secrets.token_hex(3)
+    started = time.perf_counter()
+    with transaction.atomic():
+        subject, _ = Subject.objects.get_or_create(
+            slug="benchmarks", defaults={"name": "Benchmarks"}
+        )
+        course = Course.objects.create(
+            subject=subject,
+            slug=f"review-bench-{tag}",
+            title="Review benchmark",
+            imported_at=now,
+        )
+        chapters = Chapter.objects.bulk_create(
+            [
+                Chapter(
+                    course=course,
+                    slug=f"chapter-{n}",
+                    title=f"Generated chapter {n}",
+                    position=n,
+                    free_html=f"<p>The free part of chapter {n}.</p>",
+                    free_words=6,
+                    source_hash=f"{n:064d}",
+                )
+                for n in range(1, math.ceil(cards / CARDS_PER_CHAPTER) + 1)
+            ],
+            batch_size=BATCH,
+        )
+        ChapterLocked.objects.bulk_create(
+            [
+                ChapterLocked(chapter=c, html="<p>The locked part.</p>", words=3)
+                for c in chapters
+            ],
+            batch_size=BATCH,
+        )
+        rows = []
+        for n in range(cards):
+            chapter, position = chapters[n // CARDS_PER_CHAPTER], n % CARDS_PER_CHAPTER
+            rows.append(
+                Card(
+                    course=course,
+                    chapter=chapter,
+                    key=f"c-{n}",
+                    front_html=f"<p>When did event {n} happen?</p>",
+                    back_html=f"In {1800 + n % 200}.",
+                    front_text=f"When did event {n} happen?",
+                    locked=position >= CARDS_PER_CHAPTER - LOCKED_PER_CHAPTER,
+                    position=position,
+                )
+            )
+        Card.objects.bulk_create(rows, batch_size=BATCH)
+        card_ids = list(
+            Card.objects.filter(course=course)
+            .order_by("chapter__position", "position")
+            .values_list("id", flat=True)
+        )
+        learner = User.objects.create_user(f"learner-{tag}@example.invalid")
+        LearnerSettings.objects.create(learner=learner)
+    made = time.perf_counter()
+
+    log, history_end = simulate(card_ids, reviews=reviews, rng=rng, start=now)
+    shift = (now - AWAY) - history_end  # the history ends two days before now
+    simulated = time.perf_counter()
+
+    def moved(memory: Any) -> Any:
+        last = memory.last_review + shift if memory.last_review else None
+        return replace(memory, due=memory.due + shift, last_review=last)
+
+    with transaction.atomic():
+        first_id = (ReviewLog.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        last_id: dict[int, int] = {}
+        last_json: dict[int, Any] = {}
+        final: dict[int, Any] = {}
+        batch = []
+        for offset, (index, when, rating, _, after) in enumerate(log):
+            card_id, log_id = card_ids[index], first_id + offset
+            after = moved(after)
+            after_json = after.to_json()
+            batch.append(
+                ReviewLog(
+                    id=log_id,
+                    learner=learner,
+                    card_id=card_id,
+                    kind=ReviewLog.Kind.REVIEW,
+                    rating=int(rating),
+                    reviewed_at=when + shift,
+                    duration_ms=rng.randint(2000, 15000),
+                    retention=0.9,
+                    state_before=last_json.get(index),
+                    state_after=after_json,
+                    token=shown_token(
+                        learner_id=learner.pk,
+                        card_id=card_id,
+                        last_log_id=last_id.get(index),
+                    ),
+                )
+            )
+            last_id[index], last_json[index], final[index] = log_id, after_json, after
+            if len(batch) == BATCH:
+                ReviewLog.objects.bulk_create(batch)
+                batch = []
+        ReviewLog.objects.bulk_create(batch)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [ReviewLog]):
+                cursor.execute(sql)
+        CardState.objects.bulk_create(
+            [
+                CardState(
+                    learner=learner,
+                    card_id=card_ids[index],
+                    **(
+                        memory.to_json()
+                        | {"due": memory.due, "last_review": memory.last_review}
+                    ),
+                )
+                for index, memory in final.items()
+            ],
+            batch_size=BATCH,
+        )
+        # A few cards the learner took out of their queue, as learners do.
+        Suspension.objects.bulk_create(
+            [
+                Suspension(learner=learner, card_id=card_ids[i], created_at=now)
+                for i in rng.sample(sorted(final), max(1, len(final) // 1000))
+            ]
+        )
+    if connection.vendor == "postgresql":
+        # What autovacuum would have done long before 500,000 reviews were logged.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    done = time.perf_counter()
+    print(
+        f"  data: made in {done - started:.1f} s (cards {made - started:.1f} s, "
+        f"simulate {simulated - made:.1f} s, log and states {done - simulated:.1f} s)",
+        flush=True,
+    )
+    days = (history_end - log[0][1]).days
+    print(
+        f"  history: {len(log):,} reviews of {len(final):,} cards over {days} days; "
+        f"last studied {AWAY.days} days ago",
+        flush=True,
+    )
+    return Fixture(course.slug, learner)
+
+
+def verify(learner: Any) -> None:
+    """The cached states equal a replay of the log, as ``rebuild_card_states`` checks."""
+    from revise.study.services import card_states_rebuild
+
+    started = time.perf_counter()
+    report = card_states_rebuild(learner=learner, dry_run=True)
+    assert report.changed == 0, f"{report.changed} states differ from their log"
+    print(
+        f"  verify: {report.checked:,} card states equal a replay of the log "
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
+
+
+def explain(call: Callable[[], Any]) -> None:
+    """Print each query ``call`` makes, with the database's plan for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    prefix = (
+        "EXPLAIN ANALYZE" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    )
+    for query in captured.captured_queries:
+        print(f"\n  [{query['time']} s] {query['sql']}")
+        if not query["sql"].startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"{prefix} {query['sql']}")
+            for row in cursor.fetchall():
+                print("    " + " ".join(str(part) for part in row))
+
+
+def query_count(call: Callable[[], Any]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+class Clock:
+    """Now, or later: a learner who finished today's queue comes back the next day."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        from django.utils import timezone
+
+        return timezone.now() + self.offset
+
+
+def next_item(deck: Any, learner: Any, clock: Clock) -> tuple[Any, float]:
+    """The next card, and how long study_next took to find it."""
+    from revise.study import selectors
+
+    for _ in range(30):  # bounded: a month of days is far more than the loops need
+        start = time.perf_counter()
+        item = selectors.study_next(deck=deck, learner=learner, now=clock.now())
+        if item is not None:
+            return item, time.perf_counter() - start
+        clock.offset += timedelta(days=1)
+    raise RuntimeError("the queue stayed empty for 30 days")
+
+
+def measure_reads(fixture: Fixture, samples: int, show_plans: bool) -> Any:
+    from django.utils import timezone
+
+    from revise.study import selectors
+
+    learner = fixture.learner
+    course = selectors.deck_get(course_slug=fixture.course_slug)
+    now = timezone.now()
+    first = selectors.study_next(deck=course, learner=learner, now=now)
+    assert first is not None, "the learner has nothing to study"
+    chapter = selectors.deck_get(
+        course_slug=fixture.course_slug, chapter_slug=first.card.chapter.slug
+    )
+    counts = selectors.deck_counts(deck=course, learner=learner, now=now)
+    print(
+        f"  queue now: {counts.due:,} due today, {counts.learning:,} learning, "
+        f"{counts.new:,} new ({counts.new_today} of them today), "
+        f"{counts.suspended} suspended",
+        flush=True,
+    )
+    if show_plans:
+        print("  -- queries of study_next (course deck), with their plans:")
+        explain(lambda: selectors.study_next(deck=course, learner=learner, now=now))
+        print()
+    for label, deck in [("course deck", course), ("chapter deck", chapter)]:
+        times = timed(
+            lambda deck=deck: selectors.study_next(deck=deck, learner=learner, now=now),
+            samples,
+        )
+        queries = query_count(
+            lambda deck=deck: selectors.study_next(deck=deck, learner=learner, now=now)
+        )
+        line(f"next card ({label})", times, f"   {queries} queries")
+    times = timed(
+        lambda: selectors.deck_counts(deck=course, learner=learner, now=now), samples
+    )
+    queries = query_count(
+        lambda: selectors.deck_counts(deck=course, learner=learner, now=now)
+    )
+    line("deck counts (course deck)", times, f"   {queries} queries")
+    return course
+
+
+def measure_writes(fixture: Fixture, deck: Any, samples: int) -> None:
+    from revise.study import services
+    from revise.study.scheduling import Rating
+
+    learner, clock = fixture.learner, Clock()
+    rng = random.Random(7)
+    ratings = list(Rating)
+
+    def answer() -> tuple[Callable[[], None], Any, float]:
+        item, seconds = next_item(deck, learner, clock)
+        rating = rng.choices(ratings, RATING_WEIGHTS)[0]
+
+        def record() -> None:
+            outcome = services.card_review_record(
+                learner=learner,
+                card=item.card,
+                rating=rating,
+                token=item.token,
+                now=clock.now(),
+                duration_ms=5000,
+            )
+            assert outcome.recorded, outcome.reason
+
+        return record, item, seconds
+
+    queries = query_count(answer()[0])
+    times = []
+    for _ in range(samples):
+        record = answer()[0]
+        start = time.perf_counter()
+        record()
+        times.append(time.perf_counter() - start)
+    line("record one review", times, f"   {queries} queries")
+
+    # The sustained loop runs the review queue dry, so new cards come up in it too.
+    times, new_card_times = [], []
+    loop_start = time.perf_counter()
+    for _ in range(samples):
+        start = time.perf_counter()
+        record, item, seconds = answer()
+        record()
+        times.append(time.perf_counter() - start)
+        if item.is_new:
+            new_card_times.append(seconds)
+    elapsed = time.perf_counter() - loop_start
+    line("next card + record (in-process)", times)
+    if new_card_times:
+        line("  next card, when it is new", new_card_times)
+    FIGURES.append(
+        f"  {'reviews recorded per second':<34} {samples / elapsed:8.0f} /s"
+        f"   (a sustained loop of {samples:,} answers)"
+    )
+
+
+# --- through the server -----------------------------------------------------------------
+
+
+FIELD = re.compile(r'name="(card|token|shown_at|csrfmiddlewaretoken)" value="([^"]*)"')
+
+
+class Browser:
+    """One learner's cookies over a persistent HTTP connection to 127.0.0.1.
+
+    gunicorn's sync workers close the connection after each response; the next request
+    then opens a new one (on loopback that costs a few tens of microseconds).
+    """
+
+    def __init__(self, port: int, cookies: dict[str, str]) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies = dict(cookies)
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        if response.will_close:
+            self.connection.close()  # reopened by the next request
+        return response.status, dict(response.headers), text
+
+    def study_page(self, path: str) -> dict[str, str]:
+        status, _, text = self.request("GET", path)
+        assert status == 200, f"GET {path}: {status}"
+        return dict(FIELD.findall(text))
+
+
+@contextlib.contextmanager
+def server(port: int, log: Path) -> Iterator[None]:
+    """``revise serve`` with two workers, in its own process group; stopped on exit."""
+    argv = [sys.executable, "-m", "revise.cli", "serve", "--host", "127.0.0.1"]
+    argv += ["--port", str(port), "--workers", "2"]
+    with log.open("w") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own command, no shell
+            argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"revise serve exited; see {log.read_text()[-2000:]}"
+                )
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            with contextlib.suppress(OSError), contextlib.closing(probe):
+                probe.request("GET", "/")
+                if probe.getresponse().status < 500:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("revise serve did not answer within 120 s")
+            time.sleep(0.2)
+        yield
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def signed_in_cookies(learner: Any) -> dict[str, str]:
+    """A session for ``learner``, made the way the test client's force_login makes one."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = learner._meta.pk.value_to_string(learner)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = learner.get_session_auth_hash()
+    session.save()
+    return {settings.SESSION_COOKIE_NAME: session.session_key}
+
+
+def measure_server(fixture: Fixture, samples: int, log: Path) -> None:
+    from django.db import connection
+
+    from revise.study.models import ReviewLog
+
+    cookies = signed_in_cookies(fixture.learner)
+    before = ReviewLog.objects.filter(learner=fixture.learner).count()
+    connection.close()  # no open transaction or snapshot while the server writes
+    port = free_port()
+    path = f"/study/{fixture.course_slug}/"
+    rng = random.Random(11)
+    pairs, posts, gets = [], [], []
+    with server(port, log):
+        browser = Browser(port, cookies)
+        for _ in range(4):  # both workers past their first request
+            fields = browser.study_page(path)
+        for _ in range(samples):
+            if "card" not in fields:
+                break  # done for today; the in-process loops go on to tomorrow
+            form = {
+                "card": fields["card"],
+                "token": fields["token"],
+                "shown_at": fields["shown_at"],
+                "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"],
+                "rating": str(rng.choices([1, 2, 3, 4], RATING_WEIGHTS)[0]),
+            }
+            start = time.perf_counter()
+            status, headers, _ = browser.request("POST", path, form)
+            posted = time.perf_counter()
+            assert status == 302 and headers.get("Location") == path, status
+            fields = browser.study_page(path)
+            done = time.perf_counter()
+            pairs.append(done - start)
+            posts.append(posted - start)
+            gets.append(done - posted)
+    recorded = ReviewLog.objects.filter(learner=fixture.learner).count() - before
+    assert recorded == len(pairs), f"{recorded} reviews recorded, {len(pairs)} sent"
+    dry = "" if len(pairs) == samples else f"; the queue ran dry after {len(pairs)}"
+    line("server: rate + next card", pairs, f"   (POST, 302, GET{dry})")
+    line("  of which POST (record)", posts)
+    line("  of which GET (next card)", gets)
+
+
+def child(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    call_command("migrate", interactive=False, verbosity=0)
+    name = connection.vendor
+    if name == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            name += " " + cursor.fetchone()[0].split()[0]
+    else:
+        import sqlite3
+
+        name += " " + sqlite3.sqlite_version
+    print(f"\ndatabase: {name} · {args.cards:,} cards · {args.reviews:,} reviews")
+    fixture = generate(cards=args.cards, reviews=args.reviews, now=timezone.now())
+    if args.verify or args.reviews <= 100_000:
+        verify(fixture.learner)
+    progress("in-process reads")
+    deck = measure_reads(fixture, args.samples, args.explain)
+    progress("through revise serve")  # before the writes, which may move the clock on
+    work = Path(os.environ["REVISE_VAR_DIR"]).parent
+    reads = len(FIGURES)
+    measure_server(fixture, args.samples, work / "server.log")
+    served = FIGURES[reads:]
+    del FIGURES[reads:]
+    progress("in-process writes")
+    measure_writes(fixture, deck, args.samples)
+    FIGURES.extend(served)
+    print(f"\n  {'':<34} {'median':>11} {'p99':>11} {'n':>7}")
+    print("\n".join(FIGURES), flush=True)
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--sqlite", action="store_true", help="SQLite only")
+    which.add_argument(
+        "--postgres",
+        action="store_true",
+        help="PostgreSQL only: DATABASE_URL, else a throw-away server",
+    )
+    parser.add_argument("--cards", type=int, default=50_000)
+    parser.add_argument("--reviews", type=int, default=500_000)
+    parser.add_argument("--samples", type=int, default=1000, help="per measurement")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="check states against the log (always at 100,000 reviews or fewer)",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print study_next's queries and plans"
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.exit(child(args) if args.child else orchestrate(args))
+
+
+if __name__ == "__main__":
+    main()
