@@ -103,6 +103,9 @@ class ChapterItem(models.Model):
     key = models.CharField(max_length=200)
     locked = models.BooleanField(default=False)
     position = models.PositiveIntegerField()
+    # Reading order within the whole course (chapter position, then position), kept by
+    # the import, so that course-wide lists need no join to sort.
+    sequence = models.PositiveBigIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

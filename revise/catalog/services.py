@@ -22,6 +22,7 @@ from revise.lessons.models import LessonStep, Question
 from revise.study.models import Card
 
 SIMILARITY_THRESHOLD = 0.75
+SEQUENCE_STRIDE = 100_000  # items a chapter may hold before sequences would overlap
 
 
 class CourseInvalid(Exception):
@@ -254,7 +255,13 @@ def _items_sync(
     positions: Counter = Counter()
     for chapter, item, values in items:
         positions[chapter.pk] += 1
-        values = {**values, "chapter_id": chapter.pk, "position": positions[chapter.pk]}
+        position = positions[chapter.pk]
+        values = {
+            **values,
+            "chapter_id": chapter.pk,
+            "position": position,
+            "sequence": chapter.position * SEQUENCE_STRIDE + position,
+        }
         row = existing.get(item.key)
         if row is None:
             to_create.append(model(course=course, key=item.key, **values))

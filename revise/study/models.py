@@ -20,6 +20,10 @@ class Card(ChapterItem):
     front_text = models.TextField()
     anchor = models.CharField(max_length=200, blank=True)
 
+    class Meta(ChapterItem.Meta):
+        # The queue takes new cards in reading order straight from this index.
+        indexes = [models.Index(fields=["course", "sequence"])]
+
     def __str__(self) -> str:
         return self.front_text
 
@@ -76,7 +80,10 @@ class CardState(models.Model):
                 fields=["learner", "card"], name="cardstate_unique"
             ),
         ]
-        indexes = [models.Index(fields=["learner", "due"])]
+        indexes = [
+            models.Index(fields=["learner", "due"]),
+            models.Index(fields=["learner", "state", "due"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.card}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from revise.accounts.access import can_read_locked
@@ -51,9 +51,7 @@ def live_cards(*, course: Course, chapter: Chapter | None = None) -> QuerySet[Ca
     )
     if chapter is not None:
         cards = cards.filter(chapter=chapter)
-    return cards.select_related("course", "chapter").order_by(
-        "chapter__position", "position"
-    )
+    return cards.select_related("course", "chapter").order_by("sequence")
 
 
 def deck_cards(*, deck: Deck, viewer: Any) -> QuerySet[Card]:
@@ -96,55 +94,97 @@ def new_cards_introduced(*, learner: Any, since: datetime) -> int:
     ).count()
 
 
-def _studyable(deck: Deck, learner: Any) -> QuerySet[Card]:
+def _unseen_cards(deck: Deck, learner: Any) -> QuerySet[Card]:
+    """The deck's cards the learner has never answered (nor suspended), in course order."""
     suspended = Suspension.objects.filter(learner=learner, card=OuterRef("pk"))
-    return deck_cards(deck=deck, viewer=learner).exclude(Exists(suspended))
+    seen = CardState.objects.filter(learner=learner, card=OuterRef("pk"))
+    return (
+        deck_cards(deck=deck, viewer=learner)
+        .exclude(Exists(suspended))
+        .exclude(Exists(seen))
+        .order_by("sequence")
+    )
+
+
+def _deck_states(deck: Deck, learner: Any) -> QuerySet[CardState]:
+    """The learner's states of the deck's live cards they may study (not suspended).
+
+    Filtered through each state's own card (joins), not a list of the deck's cards: a
+    course deck has tens of thousands.
+    """
+    states = CardState.objects.filter(
+        learner=learner,
+        card__course=deck.course,
+        card__retired_at__isnull=True,
+        card__chapter__retired_at__isnull=True,
+    )
+    if deck.chapter is not None:
+        states = states.filter(card__chapter=deck.chapter)
+    if not can_read_locked(learner):
+        states = states.filter(card__locked=False)
+    suspended = Suspension.objects.filter(learner=learner, card=OuterRef("card_id"))
+    return states.exclude(Exists(suspended))
 
 
 @dataclass(frozen=True)
-class DeckCounts:
-    new: int
+class StudyCounts:
+    """What is left today: new cards (within the daily limit), learning, due."""
+
+    new_today: int
     learning: int
     due: int
-    new_today: int
-    total: int
-    suspended: int
     next_due: datetime | None
     next_due_in: str  # "10m", "3d": as the rating buttons write intervals
     time_zone: str
 
 
-def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
-    """New, learning and due counts of a deck for a learner, and when the next card is due."""
+def study_counts(*, deck: Deck, learner: Any, now: datetime) -> StudyCounts:
+    """The counts a study session shows, in two queries."""
     prefs = learner_settings_get(learner=learner)
     day = study_day(prefs=prefs, now=now)
-    cards = _studyable(deck, learner)
-    states = CardState.objects.filter(learner=learner, card__in=cards)
-    learning = states.filter(state__in=[1, 3]).count()
-    due = states.filter(state=2, due__lt=day.end).count()
-    seen = states.count()
-    total = cards.count()
-    new = total - seen
-    allowance = max(
-        0,
-        prefs.new_cards_per_day
-        - new_cards_introduced(learner=learner, since=day.start),
+    # (Aliases must not be field names: an aggregate called "due" would shadow the field.)
+    counts = _deck_states(deck, learner).aggregate(
+        learning_count=Count("pk", filter=Q(state__in=[1, 3])),
+        due_count=Count("pk", filter=Q(state=2, due__lt=day.end)),
+        next_due_at=Min("due", filter=Q(due__gt=now)),
     )
-    upcoming = (
-        states.filter(due__gt=now).order_by("due").values_list("due", flat=True).first()
+    allowance = prefs.new_cards_per_day - new_cards_introduced(
+        learner=learner, since=day.start
     )
-    return DeckCounts(
-        new=new,
-        learning=learning,
-        due=due,
-        new_today=min(new, allowance),
-        total=total,
-        suspended=Suspension.objects.filter(
-            learner=learner, card__in=deck_cards(deck=deck, viewer=learner)
-        ).count(),
+    new_today = (
+        _unseen_cards(deck, learner).order_by()[: max(0, allowance)].count()
+        if allowance > 0
+        else 0
+    )
+    upcoming = counts["next_due_at"]
+    return StudyCounts(
+        new_today=new_today,
+        learning=counts["learning_count"],
+        due=counts["due_count"],
         next_due=upcoming,
         next_due_in=scheduling.interval_label(upcoming - now) if upcoming else "",
         time_zone=prefs.time_zone,
+    )
+
+
+@dataclass(frozen=True)
+class DeckCounts(StudyCounts):
+    """The session's counts plus the whole deck's: total, never seen, suspended."""
+
+    new: int
+    total: int
+    suspended: int
+
+
+def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
+    """New, learning and due counts of a deck for a learner, and when the next card is due."""
+    session = study_counts(deck=deck, learner=learner, now=now)
+    cards = deck_cards(deck=deck, viewer=learner)
+    suspended = Suspension.objects.filter(learner=learner, card__in=cards).count()
+    total = cards.count() - suspended
+    seen = _deck_states(deck, learner).count()
+    return DeckCounts(
+        **asdict(session), new=total - seen, total=total, suspended=suspended
     )
 
 
@@ -163,10 +203,7 @@ def study_next(*, deck: Deck, learner: Any, now: datetime) -> StudyCard | None:
     daily limit, then learning cards a little ahead of time. None when done for today."""
     prefs = learner_settings_get(learner=learner)
     day = study_day(prefs=prefs, now=now)
-    cards = _studyable(deck, learner)
-    states = CardState.objects.filter(learner=learner, card__in=cards).select_related(
-        "card__chapter"
-    )
+    states = _deck_states(deck, learner).select_related("card__chapter")
     state = (
         states.filter(state__in=[1, 3], due__lte=now).order_by("due").first()
         or states.filter(state=2, due__lt=day.end).order_by("due").first()
@@ -177,8 +214,7 @@ def study_next(*, deck: Deck, learner: Any, now: datetime) -> StudyCard | None:
             learner=learner, since=day.start
         )
         if allowance > 0:
-            seen = CardState.objects.filter(learner=learner, card=OuterRef("pk"))
-            card = cards.exclude(Exists(seen)).first()
+            card = _unseen_cards(deck, learner).first()
     if card is None:
         state = (
             states.filter(state__in=[1, 3], due__lte=now + scheduling.LEARN_AHEAD)

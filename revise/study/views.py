@@ -62,7 +62,7 @@ def study(
         "item": item,
         "show": request.GET.get("show") == "1",
         "shown_at": int(now.timestamp() * 1000),
-        "counts": selectors.deck_counts(deck=deck, learner=request.user, now=now),
+        "counts": selectors.study_counts(deck=deck, learner=request.user, now=now),
         "undoable": selectors.last_review_undoable(learner=request.user),
         "ratings": list(Rating),
     }
