@@ -272,3 +272,17 @@ def test_rebuild_command_reports_what_it_checked(learner, capsys):
     assert "checked 1 card states; would change 1" in capsys.readouterr().out
     call_command("rebuild_card_states")
     assert CardState.objects.get().reps == 1
+
+
+def test_deck_page_lists_cards_a_page_at_a_time(signed_in, learner, monkeypatch):
+    monkeypatch.setattr(selectors, "CARDS_PER_PAGE", 10)
+    total = Card.objects.filter(
+        chapter__slug="foreign-policy", retired_at__isnull=True
+    ).count()
+    first = signed_in.get(DECK).content.decode()
+    assert f"Cards ({total})" in first
+    assert first.count('class="source"') == 10
+    assert "Page 1 of" in first and 'href="?page=2"' in first
+    last = signed_in.get(DECK + "?page=999").content.decode()
+    assert last.count('class="source"') == (total % 10 or 10)
+    assert signed_in.get(DECK + "?page=abc").status_code == 200

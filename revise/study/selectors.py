@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
@@ -243,9 +244,20 @@ def last_review_undoable(*, learner: Any) -> ReviewLog | None:
     return last if last and last.kind == ReviewLog.Kind.REVIEW else None
 
 
-def deck_card_list(*, deck: Deck, learner: Any) -> list[dict[str, Any]]:
-    """Every card of the deck the learner may see, with its state, for the deck page."""
-    cards = list(deck_cards(deck=deck, viewer=learner))
+CARDS_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class DeckCardPage:
+    rows: list[dict[str, Any]]
+    page: Page
+
+
+def deck_card_list(*, deck: Deck, learner: Any, page: int = 1) -> DeckCardPage:
+    """One page of the cards the learner may see, with their states, for the deck page."""
+    paginator = Paginator(deck_cards(deck=deck, viewer=learner), CARDS_PER_PAGE)
+    page_obj = paginator.get_page(page)
+    cards = list(page_obj.object_list)
     states: dict[int, CardState] = {}
     suspended: set[int] = set()
     if getattr(learner, "is_authenticated", False):
@@ -269,4 +281,4 @@ def deck_card_list(*, deck: Deck, learner: Any) -> list[dict[str, Any]]:
                 "leech": bool(state and state.lapses >= scheduling.LEECH_LAPSES),
             }
         )
-    return rows
+    return DeckCardPage(rows=rows, page=page_obj)

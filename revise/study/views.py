@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -34,7 +35,9 @@ def deck_detail(
     signed_in = request.user.is_authenticated
     context = {
         "deck": deck,
-        "rows": selectors.deck_card_list(deck=deck, learner=request.user),
+        "cards": selectors.deck_card_list(
+            deck=deck, learner=request.user, page=request.GET.get("page", 1)
+        ),
         "counts": selectors.deck_counts(
             deck=deck, learner=request.user, now=timezone.now()
         )
@@ -51,7 +54,8 @@ def study(
     deck = _deck(course_slug, chapter_slug)
     if not request.user.is_authenticated:
         if request.method == "POST":
-            return redirect(f"{reverse('accounts:sign_in')}?next={request.path}")
+            query = urlencode({"next": request.path})
+            return redirect(f"{reverse('accounts:sign_in')}?{query}")
         return _try_free_cards(request, deck)
     if request.method == "POST":
         return _study_post(request, deck)
