@@ -125,6 +125,7 @@ class ReviewLog(models.Model):
         ]
         indexes = [
             models.Index(fields=["learner", "card", "id"]),
+            models.Index(fields=["learner", "id"]),  # the learner's last entry (undo)
             models.Index(fields=["learner", "reviewed_at"]),
         ]
 

@@ -29,10 +29,6 @@ class Deck:
     def title(self) -> str:
         return self.chapter.title if self.chapter else self.course.title
 
-    @property
-    def url_args(self) -> list[str]:
-        return [self.course.slug] + ([self.chapter.slug] if self.chapter else [])
-
 
 def deck_get(*, course_slug: str, chapter_slug: str | None = None) -> Deck:
     """The deck of a course or of one of its live chapters, or 404."""

@@ -110,10 +110,7 @@ def card_review_record(
     existing = ReviewLog.objects.filter(learner=learner, token=token).first()
     if existing is not None:
         return ReviewOutcome(False, existing, "already recorded")
-    last_log_id = card_last_log_id(learner=learner, card_id=card.pk)
-    expected = shown_token(
-        learner_id=learner.pk, card_id=card.pk, last_log_id=last_log_id
-    )
+    expected = card_token(learner=learner, card_id=card.pk)
     if not hmac.compare_digest(expected, token):
         return ReviewOutcome(False, None, "answered elsewhere")
     before = memory_of(CardState.objects.filter(learner=learner, card=card).first())
