@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "revise.accounts",
     "revise.catalog",
     "revise.study",
@@ -219,6 +221,10 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+# Background work (emails now; fitting schedules later) goes through django-tasks with its
+# database backend: a task survives a restart, and `revise serve` starts the worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REVISE_COURSES_DIR = Path(os.environ.get("REVISE_COURSES_DIR", BASE_DIR / "courses"))
 
