@@ -11,11 +11,20 @@ import sys
 from pathlib import Path
 
 
-def _setup_django() -> None:
+def _setup_django(*, migrate: bool = False) -> None:
+    """Set up Django; with ``migrate``, bring the database schema up to date first.
+
+    Commands that write (import, serve) migrate, so that they work on a fresh database
+    instead of failing with "no such table".
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revise.settings")
     import django
 
     django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -45,7 +54,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    _setup_django()
+    _setup_django(migrate=True)
     from revise.catalog.services import CourseInvalid, course_import
 
     status = 0
@@ -82,34 +91,23 @@ def sample_courses_load() -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _setup_django()
+    _setup_django(migrate=True)
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
+    from revise.serving import gunicorn_argv, supervise, worker_argv
+
     call_command("collectstatic", interactive=False, verbosity=0)
     for slug in sample_courses_load():
         print(f"Loaded the sample course '{slug}'")
     workers = args.workers or int(
         os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 9))
     )
-    print(f"Serving Revise at http://{args.host}:{args.port}/ with {workers} workers")
+    print(
+        f"Serving Revise at http://{args.host}:{args.port}/ with {workers} workers"
+        " and a background task worker"
+    )
     sys.stdout.flush()
-    argv = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "revise.wsgi:application",
-        "--bind",
-        f"{args.host}:{args.port}",
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-",
-        "--forwarded-allow-ips",
-        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-    ]
-    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
-    return 0  # pragma: no cover
+    return supervise(gunicorn_argv(args.host, args.port, workers), worker_argv())
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -121,7 +119,7 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_export_anki(args: argparse.Namespace) -> int:
-    _setup_django()
+    _setup_django(migrate=True)
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
