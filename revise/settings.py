@@ -152,19 +152,24 @@ LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
-# Password guessing: 5 wrong passwords for one address from one IP address pause sign-in
-# there for 15 minutes; the pause ends by itself.
+# Password guessing: 5 wrong passwords for one address from one client pause sign-in there
+# for 15 minutes from the fifth. Attempts during the pause are refused and not recorded, so
+# they do not prolong it; setting a new password by a reset link ends it.
 AXES_FAILURE_LIMIT = int(os.environ.get("REVISE_SIGNIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("REVISE_SIGNIN_COOLOFF_MINUTES", 15))
 )
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "revise.accounts.throttle.username_of"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "revise.accounts.throttle.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("REVISE_PROXY_COUNT", 0)) or None
+# The client is REMOTE_ADDR, or behind REVISE_PROXY_COUNT reverse proxies that each append
+# to X-Forwarded-For, that header's entry that many places from the right.
+REVISE_PROXY_COUNT = max(0, int(os.environ.get("REVISE_PROXY_COUNT", 0)))
+AXES_CLIENT_IP_CALLABLE = "revise.accounts.throttle.client_address"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

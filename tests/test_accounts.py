@@ -7,11 +7,13 @@ security headers and the read-only admin.
 from __future__ import annotations
 
 import re
+import signal
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -44,6 +46,31 @@ EVIL_NEXTS = [
     "http://testserver.evil.example/",
     "javascript:alert(1)",
 ]
+
+
+@pytest.fixture(autouse=True)
+def worker_in_test_transaction(monkeypatch):
+    """Let the task worker run inside a test's transaction.
+
+    Between tasks the worker closes stale database connections, as a long-running process
+    must; inside the transaction that wraps each test, that would close the test's own.
+    """
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections",
+        lambda: None,
+    )
+
+
+def run_tasks() -> None:
+    """Run every queued task, as the worker `revise serve` starts would, then stop."""
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0
+        )
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from revise.accounts import services
+from revise.accounts import services, throttle
 from revise.accounts.forms import AccountDeleteForm, SignInForm, SignupForm
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -48,6 +48,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
+        # Whoever set a new password by the emailed link holds the mailbox: the account's
+        # wrong-password count is wiped everywhere, and any pause on it ends.
+        throttle.failures_clear(email=form.user.email)
         messages.success(
             self.request, "Your new password is set, and you are signed in."
         )
@@ -58,6 +61,12 @@ class SignInView(LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        warning = throttle.last_attempt_warning(self.request)
+        if warning:
+            form.add_error(None, warning)
+        return super().form_invalid(form)
 
 
 @sensitive_post_parameters("password")
