@@ -6,17 +6,24 @@ from django import forms
 
 from revise.study.models import LearnerSettings
 from revise.study.scheduling import Rating
+from revise.study.services import TOKEN_LENGTH, token_readable
 
 TIME_ZONES = sorted(available_timezones())
 
 
 class AnswerForm(forms.Form):
     card = forms.IntegerField(min_value=1)
-    token = forms.CharField(max_length=64)
+    token = forms.CharField(max_length=TOKEN_LENGTH, strip=False)
     rating = forms.TypedChoiceField(
         choices=[(int(r), r.label) for r in Rating], coerce=lambda v: Rating(int(v))
     )
     shown_at = forms.IntegerField(required=False, min_value=0)
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        if not token_readable(token):
+            raise forms.ValidationError("Not a card's token.", code="invalid")
+        return token
 
 
 class LearnerSettingsForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,7 +60,16 @@ def shown_token(*, learner_id: int, card_id: int, last_log_id: int | None) -> st
     """The token of a card as shown: the same for every tab showing the same state."""
     message = f"{learner_id}:{card_id}:{last_log_id or 0}".encode()
     key = hashlib.sha256(f"revise.study.token:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
+
+
+TOKEN_LENGTH = 40
+_TOKEN = re.compile(rf"[0-9a-f]{{{TOKEN_LENGTH}}}")
+
+
+def token_readable(token: str) -> bool:
+    """Whether ``token`` has the form of a shown card's token (40 lower-case hex digits)."""
+    return _TOKEN.fullmatch(token) is not None
 
 
 def card_last_log_id(*, learner: Any, card_id: int) -> int | None:
@@ -105,14 +115,21 @@ def card_review_record(
     now: datetime,
     duration_ms: int | None = None,
 ) -> ReviewOutcome:
-    """Record one review; a repeated or stale token records nothing."""
+    """Record one review; a repeated, stale or unreadable token records nothing.
+
+    Refusals (``reason``): "unreadable", a token that is not the card's as it was ever
+    shown (malformed, forged, another card's, made with an older secret key);
+    "already recorded", this token's answer is in the log.
+    """
+    if not token_readable(token):
+        return ReviewOutcome(False, None, "unreadable")
     prefs = _lock_learner(learner)
     existing = ReviewLog.objects.filter(learner=learner, token=token).first()
     if existing is not None:
         return ReviewOutcome(False, existing, "already recorded")
     expected = card_token(learner=learner, card_id=card.pk)
-    if not hmac.compare_digest(expected, token):
-        return ReviewOutcome(False, None, "answered elsewhere")
+    if not hmac.compare_digest(expected.encode(), token.encode()):
+        return ReviewOutcome(False, None, "unreadable")
     before = memory_of(CardState.objects.filter(learner=learner, card=card).first())
     after = scheduling.review(
         before,

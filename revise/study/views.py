@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from revise.study.models import Card
 from revise.study.scheduling import LEECH_LAPSES, Rating
 
 MAX_DURATION_MS = 10 * 60 * 1000
+UNREADABLE = "That answer could not be read; please answer again."
 
 
 def _deck(course_slug: str, chapter_slug: str | None) -> selectors.Deck:
@@ -84,7 +85,7 @@ def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
         return redirect(request.path)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That answer could not be read; please answer again.")
+        messages.error(request, UNREADABLE)
         return redirect(request.path)
     card = selectors.deck_cards(deck=deck, viewer=request.user).filter(
         pk=form.cleaned_data["card"]
@@ -104,8 +105,8 @@ def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
         now=now,
         duration_ms=duration,
     )
-    if not outcome.recorded and outcome.reason == "answered elsewhere":
-        messages.info(request, "That card was already answered (in another tab?).")
+    if not outcome.recorded and outcome.reason == "unreadable":
+        messages.error(request, UNREADABLE)
     elif outcome.recorded and outcome.became_leech:
         messages.warning(
             request,
@@ -149,7 +150,19 @@ def card_suspension(request: HttpRequest, card_id: int, action: str) -> HttpResp
     else:
         services.card_unsuspend(learner=request.user, card=card)
         messages.info(request, "Card brought back into your reviews.")
-    return redirect(safe_next(request, request.POST.get("next")))
+    return HttpResponseRedirect(_back_to(request, card))
+
+
+def _back_to(request: HttpRequest, card: Card) -> str:
+    """Where a card form returns: its ``next`` path on this site, else the card's deck.
+
+    Only a path is taken: ``redirect()`` would read a bare word as a view name and fail,
+    and "//" alone would be a link to no host.
+    """
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return safe_next(request, target)
+    return reverse("study:deck", args=[card.course.slug, card.chapter.slug])
 
 
 @login_required

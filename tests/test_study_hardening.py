@@ -1,0 +1,152 @@
+"""Issue 7, item 10: unreadable tokens are bad input, never a server error."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from revise.accounts.models import User
+from revise.catalog.services import course_import
+from revise.study import selectors, services
+from revise.study.models import Card, ReviewLog
+from revise.study.scheduling import Rating
+from tests.conftest import SAMPLE_COURSE
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+PASSWORD = "a long enough password"
+DECK = "/decks/lenin/foreign-policy/"
+SESSION = "/study/lenin/foreign-policy/"
+UNREADABLE = "That answer could not be read; please answer again."
+
+
+@pytest.fixture
+def learner(db):
+    course_import(path=SAMPLE_COURSE)
+    return User.objects.create_user("learner@example.com", PASSWORD)
+
+
+@pytest.fixture
+def signed_in(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def shown(client: Client) -> dict[str, str]:
+    """The hidden fields of the rating form on the session page, as a tab holds them."""
+    html = client.get(SESSION).content.decode()
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+# --- 10. unreadable tokens are bad input, never a server error ----------------------------
+
+
+BAD_TOKENS = {
+    "non-ASCII": "é" * 40,
+    "non-ASCII among hex": "ß" + "0" * 39,
+    "full-width digits": "０" * 40,
+    "overlong": "a" * 65,
+    "very long": "f" * 100_000,
+    "empty": "",
+    "blank": "   ",
+    "wrong": "0" * 40,
+    "upper-case hex": "A" * 40,
+    "an undo's token": "undo:1",
+    "NUL": "\x00" * 40,
+    "trailing newline": "0" * 39 + "\n",
+}
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())
+def test_a_bad_token_is_refused_as_bad_input_and_the_card_shown_again(signed_in, token):
+    form = shown(signed_in)
+    response = signed_in.post(SESSION, {**form, "token": token, "rating": "3"})
+    assert response.status_code == 302 and response["Location"] == SESSION
+    page = signed_in.get(SESSION)
+    assert UNREADABLE in page.content.decode()
+    assert shown(signed_in)["card"] == form["card"], "the same card, to answer again"
+    assert not ReviewLog.objects.exists()
+
+
+def test_the_token_of_another_card_is_refused_as_bad_input(signed_in, learner):
+    form = shown(signed_in)
+    other = (
+        Card.objects.filter(chapter__slug="foreign-policy", locked=False)
+        .exclude(pk=form["card"])
+        .first()
+    )
+    token = services.card_token(learner=learner, card_id=other.pk)
+    response = signed_in.post(SESSION, {**form, "token": token, "rating": "3"})
+    assert response.status_code == 302
+    assert UNREADABLE in signed_in.get(SESSION).content.decode()
+    assert not ReviewLog.objects.exists()
+
+
+def test_the_service_refuses_unreadable_tokens_without_raising(learner):
+    deck = selectors.deck_get(course_slug="lenin", chapter_slug="foreign-policy")
+    card = selectors.deck_cards(deck=deck, viewer=learner).first()
+    for token in BAD_TOKENS.values():
+        outcome = services.card_review_record(
+            learner=learner, card=card, rating=Rating.GOOD, token=token, now=NOW
+        )
+        assert not outcome.recorded and outcome.reason == "unreadable"
+    assert not ReviewLog.objects.exists()
+
+
+JUNK = st.text(st.characters(codec="utf-8"), max_size=80) | st.integers().map(str)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_no_rating_form_whatever_it_holds_is_a_server_error(signed_in, data):
+    """Each field holds what the page sent, junk, or nothing; the answer is never a 500."""
+    form = {**shown(signed_in), "rating": "3", "shown_at": "1"}
+    fields = {}
+    for name in ("card", "token", "page", "rating", "shown_at", "action"):
+        kind = data.draw(st.sampled_from(["shown", "junk", "absent"]), label=name)
+        if kind == "junk":
+            fields[name] = data.draw(JUNK, label=f"{name} junk")
+        elif kind == "shown" and name in form:
+            fields[name] = form[name]
+    response = signed_in.post(SESSION, fields)
+    assert response.status_code in (302, 404)
+    for log in ReviewLog.objects.filter(kind="review"):
+        assert services.token_readable(log.token)
+
+
+@pytest.mark.parametrize("junk", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())
+def test_the_other_study_forms_read_junk_as_bad_input(signed_in, learner, junk):
+    """Undo, suspend and settings carry no token; junk in any field is still bad input."""
+    card = Card.objects.filter(chapter__slug="foreign-policy").first()
+    undo = signed_in.post(SESSION, {"action": "undo", "token": junk, "page": junk})
+    assert undo.status_code == 302
+    for action in ("suspend", "unsuspend"):
+        for target in (junk, f"/{junk}", f"//{junk}"):
+            response = signed_in.post(
+                f"/cards/{card.pk}/{action}/", {"next": target, "token": junk}
+            )
+            assert response.status_code == 302
+            assert response["Location"].startswith("/")
+            assert not response["Location"].startswith("//")
+    response = signed_in.post(
+        "/settings/study/",
+        {
+            "desired_retention": junk,
+            "new_cards_per_day": junk,
+            "time_zone": junk,
+            "day_starts_at": junk,
+            "token": junk,
+        },
+    )
+    assert response.status_code == 200 and "field-invalid" in response.content.decode()
+    prefs = selectors.learner_settings_get(learner=learner)
+    assert (prefs.new_cards_per_day, prefs.time_zone) == (20, "UTC"), "unchanged"
+    assert not ReviewLog.objects.exists()
