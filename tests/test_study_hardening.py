@@ -1,11 +1,14 @@
-"""Issue 7, item 10: unreadable tokens are bad input, never a server error."""
+"""Issue 7, items 10–11: unreadable tokens, the first settings row of a learner."""
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from datetime import UTC, datetime
 
 import pytest
+from django.db import IntegrityError, connection
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +16,7 @@ from hypothesis import strategies as st
 from revise.accounts.models import User
 from revise.catalog.services import course_import
 from revise.study import selectors, services
-from revise.study.models import Card, ReviewLog
+from revise.study.models import Card, LearnerSettings, ReviewLog
 from revise.study.scheduling import Rating
 from tests.conftest import SAMPLE_COURSE
 
@@ -150,3 +153,85 @@ def test_the_other_study_forms_read_junk_as_bad_input(signed_in, learner, junk):
     prefs = selectors.learner_settings_get(learner=learner)
     assert (prefs.new_cards_per_day, prefs.time_zone) == (20, "UTC"), "unchanged"
     assert not ReviewLog.objects.exists()
+
+
+# --- 11. two first reviews at once: one settings row, no duplicate-key error ----------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_reviews_at_once_make_one_settings_row_without_an_error(caplog):
+    course_import(path=SAMPLE_COURSE)
+    learner = User.objects.create_user("fresh@example.com", PASSWORD)
+    deck = selectors.deck_get(course_slug="lenin", chapter_slug="foreign-policy")
+    cards = list(selectors.deck_cards(deck=deck, viewer=learner)[:2])
+    forms = [
+        {
+            "card": card.pk,
+            "token": services.card_token(learner=learner, card_id=card.pk),
+            "rating": "3",
+        }
+        for card in cards
+    ]
+    tabs = []
+    for _ in forms:
+        client = Client()
+        client.force_login(learner)
+        tabs.append(client)
+    # Both transactions read "no settings row yet" before either inserts one. Only a
+    # database with row locks lets them meet there (PostgreSQL: SELECT … FOR UPDATE);
+    # SQLite's IMMEDIATE transactions run one after the other, and its SQL has no FOR UPDATE.
+    met = threading.Barrier(len(forms), timeout=10)
+    database_errors: list[BaseException] = []
+    errors: list[BaseException] = []
+    statuses: list[int] = []
+
+    def spy(execute, sql, params, many, context):
+        try:
+            result = execute(sql, params, many, context)
+        except IntegrityError as error:  # even when the ORM catches it, it was logged
+            database_errors.append(error)
+            raise
+        locking = "study_learnersettings" in sql and "FOR UPDATE" in sql
+        if locking and not getattr(local, "met", False):
+            local.met = True
+            met.wait()
+        return result
+
+    local = threading.local()
+
+    def tab(n: int) -> None:
+        try:
+            with connection.execute_wrapper(spy):
+                statuses.append(tabs[n].post(SESSION, forms[n]).status_code)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with caplog.at_level(logging.WARNING):
+        threads = [threading.Thread(target=tab, args=(n,)) for n in range(len(forms))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == [] and statuses == [302, 302]
+    assert database_errors == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert LearnerSettings.objects.filter(learner=learner).count() == 1
+    assert sorted(ReviewLog.objects.values_list("card_id", flat=True)) == sorted(
+        c.pk for c in cards
+    )
+
+
+def test_saving_settings_for_the_first_time_makes_the_row(signed_in, learner):
+    signed_in.post(
+        "/settings/study/",
+        {
+            "desired_retention": "0.85",
+            "new_cards_per_day": "7",
+            "time_zone": "Europe/Paris",
+            "day_starts_at": "5",
+        },
+    )
+    prefs = LearnerSettings.objects.get(learner=learner)
+    assert (prefs.new_cards_per_day, prefs.time_zone) == (7, "Europe/Paris")

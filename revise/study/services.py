@@ -23,9 +23,20 @@ from revise.study.scheduling import Memory, Rating
 
 
 def _lock_learner(learner: Any) -> LearnerSettings:
-    prefs, _ = LearnerSettings.objects.select_for_update().get_or_create(
-        learner=learner
-    )
+    """Lock the learner's settings row, making it (with the defaults) if it is missing.
+
+    Not ``get_or_create``: two first writes at once would both miss the row, and the
+    second INSERT would fail on the unique learner (PostgreSQL logs every such error).
+    ``INSERT … ON CONFLICT DO NOTHING`` (SQLite: ``INSERT OR IGNORE``) waits for the other
+    transaction instead and inserts nothing; the locking select then finds its row.
+    """
+    locked = LearnerSettings.objects.select_for_update()
+    prefs = locked.filter(learner=learner).first()
+    if prefs is None:
+        LearnerSettings.objects.bulk_create(
+            [LearnerSettings(learner=learner)], ignore_conflicts=True
+        )
+        prefs = locked.get(learner=learner)
     return prefs
 
 
