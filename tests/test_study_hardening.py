@@ -1,4 +1,4 @@
-"""Issue 7, items 10–11: unreadable tokens, the first settings row of a learner."""
+"""Issue 7, items 10–12: unreadable tokens, the first settings row, answers from stale tabs."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ PASSWORD = "a long enough password"
 DECK = "/decks/lenin/foreign-policy/"
 SESSION = "/study/lenin/foreign-policy/"
 UNREADABLE = "That answer could not be read; please answer again."
+ELSEWHERE = "This card was already answered in another tab or window"
+REPEATED = "That answer was already recorded"
 
 
 @pytest.fixture
@@ -87,6 +89,16 @@ def test_the_token_of_another_card_is_refused_as_bad_input(signed_in, learner):
     assert response.status_code == 302
     assert UNREADABLE in signed_in.get(SESSION).content.decode()
     assert not ReviewLog.objects.exists()
+
+
+def test_a_recorded_token_sent_with_another_card_is_refused_as_bad_input(signed_in):
+    form = shown(signed_in)
+    signed_in.post(SESSION, {**form, "rating": "3"})
+    other = shown(signed_in)["card"]
+    response = signed_in.post(SESSION, {**form, "card": other, "rating": "3"})
+    assert response.status_code == 302
+    assert UNREADABLE in signed_in.get(SESSION).content.decode()
+    assert ReviewLog.objects.count() == 1
 
 
 def test_the_service_refuses_unreadable_tokens_without_raising(learner):
@@ -235,3 +247,111 @@ def test_saving_settings_for_the_first_time_makes_the_row(signed_in, learner):
     )
     prefs = LearnerSettings.objects.get(learner=learner)
     assert (prefs.new_cards_per_day, prefs.time_zone) == (7, "Europe/Paris")
+
+
+# --- 12. an answer from a stale tab is refused aloud, and the next card shown ----------
+
+
+BAD_PAGES = {
+    "non-ASCII": "é" * 16,
+    "overlong": "a" * 33,
+    "wrong": "undo:1",
+}
+
+
+@pytest.mark.parametrize("page_id", BAD_PAGES.values(), ids=BAD_PAGES.keys())
+def test_a_bad_page_id_is_refused_as_bad_input(signed_in, page_id):
+    form = shown(signed_in)
+    response = signed_in.post(SESSION, {**form, "page": page_id, "rating": "3"})
+    assert response.status_code == 302
+    assert UNREADABLE in signed_in.get(SESSION).content.decode()
+    assert not ReviewLog.objects.exists()
+
+
+def test_an_answer_without_a_page_id_is_still_recorded(signed_in):
+    """Pages rendered before the page id existed still answer."""
+    form = shown(signed_in)
+    del form["page"]
+    signed_in.post(SESSION, {**form, "rating": "3"})
+    assert ReviewLog.objects.get().card_id == int(form["card"])
+
+
+def test_a_second_tab_answering_the_same_card_is_told_and_shown_the_next(signed_in):
+    first_tab, second_tab = shown(signed_in), shown(signed_in)
+    assert first_tab["card"] == second_tab["card"]
+    assert first_tab["token"] == second_tab["token"], "one token for the shown state"
+    assert first_tab["page"] != second_tab["page"], "but each page is told apart"
+    signed_in.post(SESSION, {**first_tab, "rating": "3"})
+    response = signed_in.post(SESSION, {**second_tab, "rating": "1"}, follow=True)
+    html = response.content.decode()
+    assert ELSEWHERE in html and "here is the next card" in html
+    assert ReviewLog.objects.count() == 1
+    assert ReviewLog.objects.get().rating == 3, "the first answer stands"
+    next_card = shown(signed_in)["card"]
+    assert next_card != first_tab["card"]
+    assert re.search(rf'name="card" value="{next_card}"', html), "the actual next card"
+
+
+def test_a_double_submit_of_one_tab_is_recorded_once_and_said_so(signed_in):
+    form = shown(signed_in)
+    signed_in.post(SESSION, {**form, "rating": "3"})
+    response = signed_in.post(SESSION, {**form, "rating": "3"}, follow=True)
+    html = response.content.decode()
+    assert REPEATED in html and ELSEWHERE not in html
+    assert ReviewLog.objects.count() == 1
+
+
+def test_a_first_answer_says_nothing_of_tabs(signed_in):
+    form = shown(signed_in)
+    html = signed_in.post(
+        SESSION, {**form, "rating": "3"}, follow=True
+    ).content.decode()
+    assert ELSEWHERE not in html and REPEATED not in html and UNREADABLE not in html
+
+
+def test_a_tab_left_open_across_an_answer_and_its_undo_is_told(signed_in):
+    stale = shown(signed_in)
+    fresh = shown(signed_in)
+    signed_in.post(SESSION, {**fresh, "rating": "3"})
+    signed_in.post(SESSION, {"action": "undo"})
+    html = signed_in.post(
+        SESSION, {**stale, "rating": "4"}, follow=True
+    ).content.decode()
+    assert ELSEWHERE in html
+    assert ReviewLog.objects.filter(kind="review").count() == 1
+    assert shown(signed_in)["card"] == stale["card"], "the undone card is next again"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_sending_the_same_card_at_once_record_one_review_and_one_is_told():
+    course_import(path=SAMPLE_COURSE)
+    learner = User.objects.create_user("race@example.com", PASSWORD)
+    browser = Client()  # tabs of one browser share the session cookie
+    browser.force_login(learner)
+    pages = [shown(browser), shown(browser)]
+    barrier = threading.Barrier(2, timeout=30)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def tab(n: int) -> None:
+        client = Client()
+        client.cookies = browser.cookies
+        try:
+            barrier.wait()
+            response = client.post(
+                SESSION, {**pages[n], "rating": str(n + 2)}, follow=True
+            )
+            results.append(response.content.decode())
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tab, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert ReviewLog.objects.count() == 1
+    assert sum(ELSEWHERE in html for html in results) == 1

@@ -6,7 +6,12 @@ from django import forms
 
 from revise.study.models import LearnerSettings
 from revise.study.scheduling import Rating
-from revise.study.services import TOKEN_LENGTH, token_readable
+from revise.study.services import (
+    PAGE_LENGTH,
+    TOKEN_LENGTH,
+    page_readable,
+    token_readable,
+)
 
 TIME_ZONES = sorted(available_timezones())
 
@@ -18,12 +23,19 @@ class AnswerForm(forms.Form):
         choices=[(int(r), r.label) for r in Rating], coerce=lambda v: Rating(int(v))
     )
     shown_at = forms.IntegerField(required=False, min_value=0)
+    page = forms.CharField(required=False, max_length=PAGE_LENGTH, strip=False)
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]
         if not token_readable(token):
             raise forms.ValidationError("Not a card's token.", code="invalid")
         return token
+
+    def clean_page(self) -> str:
+        page = self.cleaned_data["page"]
+        if not page_readable(page):
+            raise forms.ValidationError("Not a page id.", code="invalid")
+        return page
 
 
 class LearnerSettingsForm(forms.ModelForm):

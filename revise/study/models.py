@@ -93,7 +93,9 @@ class ReviewLog(models.Model):
     """One answer (or one undo) by a learner. Append-only: rows are never changed.
 
     ``token`` identifies the shown card that was answered, so a resubmitted answer is
-    recorded once. An undo is a row of its own pointing at the review it cancels.
+    recorded once. Every tab showing the same card shows the same token; ``page`` tells
+    the pages apart, so a page sending its answer twice is not taken for another tab.
+    An undo is a row of its own pointing at the review it cancels.
     """
 
     class Kind(models.TextChoices):
@@ -112,6 +114,7 @@ class ReviewLog(models.Model):
     state_before = models.JSONField(null=True)
     state_after = models.JSONField(null=True)
     token = models.CharField(max_length=64)
+    page = models.CharField(max_length=32, blank=True, default="")
     undoes = models.OneToOneField(
         "self", null=True, on_delete=models.CASCADE, related_name="undone_by"
     )

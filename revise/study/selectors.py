@@ -15,7 +15,7 @@ from revise.catalog.models import Chapter, Course
 from revise.catalog.selectors import course_get
 from revise.study import scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
-from revise.study.services import card_token, memory_of
+from revise.study.services import card_token, memory_of, page_id
 
 
 @dataclass(frozen=True)
@@ -188,10 +188,12 @@ def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
 
 @dataclass(frozen=True)
 class StudyCard:
-    """The card to show next, with its token and the interval each rating would give."""
+    """The card to show next, with its token, this page's id and the interval each
+    rating would give."""
 
     card: Card
     token: str
+    page: str
     is_new: bool
     intervals: dict[scheduling.Rating, str]
 
@@ -229,6 +231,7 @@ def study_next(*, deck: Deck, learner: Any, now: datetime) -> StudyCard | None:
     return StudyCard(
         card=card,
         token=card_token(learner=learner, card_id=card.pk),
+        page=page_id(),
         is_new=memory is None,
         intervals={r: scheduling.interval_label(i) for r, i in previews.items()},
     )

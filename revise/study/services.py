@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,11 +77,23 @@ def shown_token(*, learner_id: int, card_id: int, last_log_id: int | None) -> st
 
 TOKEN_LENGTH = 40
 _TOKEN = re.compile(rf"[0-9a-f]{{{TOKEN_LENGTH}}}")
+PAGE_LENGTH = 16
+_PAGE = re.compile(rf"[0-9a-f]{{{PAGE_LENGTH}}}")
 
 
 def token_readable(token: str) -> bool:
     """Whether ``token`` has the form of a shown card's token (40 lower-case hex digits)."""
     return _TOKEN.fullmatch(token) is not None
+
+
+def page_id() -> str:
+    """A new id for one page showing a card: two tabs showing it get different ids."""
+    return secrets.token_hex(PAGE_LENGTH // 2)
+
+
+def page_readable(page: str) -> bool:
+    """Whether ``page`` is a page id, or empty (a page from before page ids)."""
+    return page == "" or _PAGE.fullmatch(page) is not None
 
 
 def card_last_log_id(*, learner: Any, card_id: int) -> int | None:
@@ -101,6 +114,11 @@ def card_token(*, learner: Any, card_id: int) -> str:
     )
 
 
+UNREADABLE = "unreadable"
+REPEATED = "already recorded"
+ANSWERED_ELSEWHERE = "answered elsewhere"
+
+
 @dataclass(frozen=True)
 class ReviewOutcome:
     recorded: bool
@@ -116,6 +134,15 @@ class ReviewOutcome:
         return before < scheduling.LEECH_LAPSES <= self.log.state_after["lapses"]
 
 
+def _refusal(existing: ReviewLog, card: Card, page: str) -> ReviewOutcome:
+    """Why an answer whose token is already in the log is not recorded again."""
+    if existing.card_id != card.pk:
+        return ReviewOutcome(False, None, UNREADABLE)
+    if page and existing.page == page:
+        return ReviewOutcome(False, existing, REPEATED)
+    return ReviewOutcome(False, existing, ANSWERED_ELSEWHERE)
+
+
 @transaction.atomic
 def card_review_record(
     *,
@@ -125,22 +152,28 @@ def card_review_record(
     token: str,
     now: datetime,
     duration_ms: int | None = None,
+    page: str = "",
 ) -> ReviewOutcome:
     """Record one review; a repeated, stale or unreadable token records nothing.
 
-    Refusals (``reason``): "unreadable", a token that is not the card's as it was ever
-    shown (malformed, forged, another card's, made with an older secret key);
-    "already recorded", this token's answer is in the log.
+    ``page`` is the id of the page that showed the card (see ``page_id``). Refusals
+    (``reason``):
+
+    - ``UNREADABLE``: the token (or page id) is not one this card was ever shown with:
+      malformed, forged, another card's, or made with an older secret key;
+    - ``REPEATED``: the same page sent this answer before (a double submit, a retry);
+    - ``ANSWERED_ELSEWHERE``: another page (a second tab) answered the card as it was
+      shown here first.
     """
-    if not token_readable(token):
-        return ReviewOutcome(False, None, "unreadable")
+    if not (token_readable(token) and page_readable(page)):
+        return ReviewOutcome(False, None, UNREADABLE)
     prefs = _lock_learner(learner)
     existing = ReviewLog.objects.filter(learner=learner, token=token).first()
     if existing is not None:
-        return ReviewOutcome(False, existing, "already recorded")
+        return _refusal(existing, card, page)
     expected = card_token(learner=learner, card_id=card.pk)
     if not hmac.compare_digest(expected.encode(), token.encode()):
-        return ReviewOutcome(False, None, "unreadable")
+        return ReviewOutcome(False, None, UNREADABLE)
     before = memory_of(CardState.objects.filter(learner=learner, card=card).first())
     after = scheduling.review(
         before,
@@ -162,9 +195,11 @@ def card_review_record(
                 state_before=before.to_json() if before else None,
                 state_after=after.to_json(),
                 token=token,
+                page=page,
             )
     except IntegrityError:  # the same token raced in: it is recorded once
-        return ReviewOutcome(False, None, "already recorded")
+        existing = ReviewLog.objects.get(learner=learner, token=token)
+        return _refusal(existing, card, page)
     _state_write(learner.pk, card.pk, after)
     return ReviewOutcome(True, log)
 

@@ -22,6 +22,19 @@ from revise.study.scheduling import LEECH_LAPSES, Rating
 
 MAX_DURATION_MS = 10 * 60 * 1000
 UNREADABLE = "That answer could not be read; please answer again."
+# What a learner is told when their answer is not recorded, by the service's reason.
+REFUSALS = {
+    services.UNREADABLE: (messages.ERROR, UNREADABLE),
+    services.REPEATED: (
+        messages.INFO,
+        "That answer was already recorded; here is the next card.",
+    ),
+    services.ANSWERED_ELSEWHERE: (
+        messages.INFO,
+        "This card was already answered in another tab or window; "
+        "here is the next card.",
+    ),
+}
 
 
 def _deck(course_slug: str, chapter_slug: str | None) -> selectors.Deck:
@@ -104,10 +117,11 @@ def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
         token=form.cleaned_data["token"],
         now=now,
         duration_ms=duration,
+        page=form.cleaned_data["page"],
     )
-    if not outcome.recorded and outcome.reason == "unreadable":
-        messages.error(request, UNREADABLE)
-    elif outcome.recorded and outcome.became_leech:
+    if not outcome.recorded:
+        messages.add_message(request, *REFUSALS[outcome.reason])
+    elif outcome.became_leech:
         messages.warning(
             request,
             f"Leech: you have forgotten “{card.front_text}” {LEECH_LAPSES} times. "

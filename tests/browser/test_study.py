@@ -60,3 +60,38 @@ def test_learner_studies_ten_cards_by_keyboard_undoes_one_and_the_deck_counts_ch
         == CardState.objects.filter(state__in=[1, 3]).count()
         > 0
     )
+
+
+def test_a_second_tab_answering_the_same_card_is_told_and_shown_the_next_card(
+    page: Page, sample_site, django_user_model
+):
+    django_user_model.objects.create_user("tabs@example.com", PASSWORD)
+    sign_in(page, sample_site, "tabs@example.com")
+    session = sample_site + "/study/lenin/foreign-policy/"
+    first = page
+    second = page.context.new_page()  # a second tab: the same browser, the same cookies
+    for tab in (first, second):
+        tab.goto(session)
+        expect(tab.locator('[data-study][data-keys="on"]')).to_be_visible()
+    front = first.locator(".card-front").inner_text()
+    assert second.locator(".card-front").inner_text() == front
+
+    for tab, key in ((first, "3"), (second, "1")):
+        tab.bring_to_front()
+        tab.keyboard.press("Space")
+        expect(tab.locator("#answer")).to_be_visible()
+        with tab.expect_navigation():
+            tab.keyboard.press(key)
+
+    expect(
+        second.get_by_text(
+            "This card was already answered in another tab or window; "
+            "here is the next card."
+        )
+    ).to_be_visible()
+    assert first.get_by_text("another tab").count() == 0
+    next_front = second.locator(".card-front").inner_text()
+    assert next_front != front
+    assert next_front == first.locator(".card-front").inner_text()
+    assert ReviewLog.objects.filter(kind="review").count() == 1
+    assert ReviewLog.objects.get().rating == 3, "the first tab's answer stands"
