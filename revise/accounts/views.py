@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -35,9 +35,22 @@ def safe_next(request: HttpRequest, url: str | None) -> str:
     return reverse("catalog:home")
 
 
-def _with_next(name: str, next_url: str) -> str:
-    url = reverse(name)
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+def _origin(request: HttpRequest) -> str:
+    """``scheme://host`` of this request, for links in emails sent later by the worker."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(
+            email=form.cleaned_data["email"],
+            domain=request.get_host(),
+            use_https=request.is_secure(),
+        )
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -82,12 +95,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
             next_url=next_url,
-            link_for=lambda token: request.build_absolute_uri(
-                reverse("accounts:signup_confirm", args=[token])
-            ),
-            sign_in_url=request.build_absolute_uri(
-                _with_next("accounts:sign_in", next_url)
-            ),
+            origin=_origin(request),
         )
         request.session["signup_email"] = form.cleaned_data["email"]
         return redirect("accounts:signup_sent")
@@ -116,7 +124,7 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     next_url = safe_next(request, result.next_url)
     if result.user is None:
         messages.info(request, "You already have an account: sign in to continue.")
-        return redirect(_with_next("accounts:sign_in", next_url))
+        return redirect(services.path_with_next("accounts:sign_in", next_url))
     login(request, result.user, backend=BACKEND)
     messages.success(request, "Welcome to Revise: your account is ready.")
     return redirect(next_url)
