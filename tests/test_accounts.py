@@ -460,6 +460,18 @@ def test_signup_reminder_email_carries_no_off_site_next(client, ann, mailoutbox,
     assert "javascript" not in mailoutbox[0].body
 
 
+@pytest.mark.parametrize("odd", ["abc", "0000", "//", "catalog:home", "?x=1"])
+def test_a_next_that_is_not_a_path_leads_home(client, mailoutbox, ann, odd):
+    """Anything but a path is ignored: redirect() would take a word for a view name."""
+    response = signed_up(client, mailoutbox, "new@example.com", PASSWORD, next_url=odd)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    client.logout()
+    response = sign_in(client, EMAIL, PASSWORD, next_url=odd)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
 @pytest.mark.parametrize("evil", EVIL_NEXTS)
 def test_sign_in_ignores_a_next_pointing_off_site(client, ann, evil):
     response = sign_in(client, EMAIL, PASSWORD, next_url=evil)

@@ -23,10 +23,16 @@ NEXT_MAX_LENGTH = 500  # PendingSignup.next_url keeps no more
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str:
-    """``url`` if it points into this site (and is of sane length), else the home page."""
+    """``url`` if it is a path into this site (and of sane length), else the home page.
+
+    Only a path will do: ``redirect()`` would read any other word as a view name (a 500
+    when it names none), and a bare ``//`` is a scheme-relative address.
+    """
     if (
         url
         and len(url) <= NEXT_MAX_LENGTH
+        and url.startswith("/")
+        and not url.startswith("//")
         and url_has_allowed_host_and_scheme(
             url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
@@ -74,6 +80,10 @@ class SignInView(LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()
+        return url if url and safe_next(self.request, url) == url else ""
 
     def form_invalid(self, form: SignInForm) -> HttpResponse:
         warning = throttle.last_attempt_warning(self.request)
