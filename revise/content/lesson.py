@@ -29,6 +29,12 @@ TEXT_FIELD = {
     "order": "prompt",
     "match": "prompt",
 }
+ARTICLE = {"order": "an"}
+SHAPE_NAMES: dict[type, str] = {
+    str: "text",
+    list: "a list of texts",
+    dict: "pairs of texts (left: right)",
+}
 # Seconds a learner needs for a step of each kind, used to compute a lesson's length.
 SECONDS = {"choice": 30, "true-false": 20, "fill-blank": 35, "order": 45, "match": 50}
 
@@ -38,6 +44,17 @@ KeyFor = Callable[..., tuple[str, str, bool]]
 def step_seconds(kind: str) -> int:
     """Estimated seconds to do one step of ``kind``, including reading the feedback."""
     return SECONDS.get(kind, 30)
+
+
+def _has_shape(value: Any, expected: type) -> bool:
+    """Text, a list of texts or a mapping of texts to texts: never None or nesting."""
+    if expected is list:
+        return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+    if expected is dict:
+        return isinstance(value, dict) and all(
+            k and isinstance(v, str) and v for k, v in value.items()
+        )
+    return isinstance(value, expected)
 
 
 def validate_steps(
@@ -102,22 +119,29 @@ def _validate_step(
         error("a lesson step is a set of fields starting with 'kind:'")
         return None
     kind = item.get("kind")
-    if kind not in KINDS:
-        error(f"unknown lesson step kind '{kind}' (known: {', '.join(KINDS)})")
+    if not isinstance(kind, str) or kind not in KINDS:
+        known = ", ".join(KINDS)
+        if isinstance(kind, str):
+            error(f"unknown lesson step kind '{kind}' (known: {known})")
+        else:
+            error(f"the 'kind' of a lesson step must be one of: {known}")
         return None
     required = KINDS[kind]
+    step = f"{ARTICLE.get(kind, 'a')} {kind} step"
     before = len(problems)
     for name in item:
         if name != "kind" and name not in required and name not in COMMON_OPTIONAL:
             allowed = ", ".join([*required, *sorted(COMMON_OPTIONAL)])
-            error(f"unknown field '{name}' in a {kind} step (allowed: {allowed})")
+            error(f"unknown field '{name}' in {step} (allowed: {allowed})")
     for name, expected in required.items():
         value = item.get(name)
         if value is None or value == "":
-            error(f"a {kind} step needs '{name}'")
-        elif not isinstance(value, expected):
-            names = {str: "text", list: "a list", dict: "pairs (key: value)"}
-            error(f"'{name}' in a {kind} step must be {names[expected]}")
+            error(f"{step} needs '{name}'")
+        elif not _has_shape(value, expected):
+            error(f"'{name}' in {step} must be {SHAPE_NAMES[expected]}")
+    for name in sorted(COMMON_OPTIONAL):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            error(f"'{name}' in {step} must be text")
     if len(problems) > before:
         return None
 
@@ -147,12 +171,11 @@ def _validate_step(
             )
     if len(problems) > before:
         return None
-    ident = item.get("id")
     text, key, explicit = key_for(
-        str(item[TEXT_FIELD[kind]]),
+        item[TEXT_FIELD[kind]],
         line,
         kind=f"lesson step ({kind})",
-        ident=None if ident is None else str(ident),
+        ident=item.get("id"),
     )
     return LessonStep(
         key=key,

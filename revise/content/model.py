@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
+from revise.content.yamltext import YAMLRefused
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -15,7 +19,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # One problem, one line: a message that quotes the author's text keeps it so.
+        message = " ".join(self.message.splitlines())
+        return f"{self.path}:{self.line}: {message}"
 
 
 def yaml_error_problem(
@@ -26,6 +32,12 @@ def yaml_error_problem(
     last = max(0, len(text.splitlines()) - 1)
     line = first_line + min(mark.line if mark else 0, last)
     reason = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = first_line + text.count("\n", 0, max(exc.position, 0))
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        reason = f"character U+{code:04X} is not allowed ({exc.reason})"
+    if isinstance(exc, YAMLRefused):
+        return Problem(path, line, f"{reason}{f' ({what.strip()})' if what else ''}")
     return Problem(path, line, f"malformed YAML{what}: {reason}")
 
 
