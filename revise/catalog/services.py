@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from revise.catalog.models import Chapter, ChapterLocked, Course, Subject
 from revise.content import model as content
+from revise.content.limits import SUBJECT
 from revise.content.markdown import normalize_text
 from revise.content.parser import parse_course
 from revise.lessons.models import LessonStep, Question
@@ -106,11 +107,18 @@ def _course_upsert(
 
 
 def _unique_subject_slug(name: str) -> str:
+    """A slug for a new subject that no other subject has, cut to fit its column (the
+    slug can be longer than the name: NFKD spells "㎢" "km2")."""
     base = slugify(name) or "subject"
-    slug, n = base, 2
+    slug, n = _cut(base, SUBJECT), 2
     while Subject.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
+        suffix = f"-{n}"
+        slug, n = _cut(base, SUBJECT - len(suffix)) + suffix, n + 1
     return slug
+
+
+def _cut(slug: str, length: int) -> str:
+    return slug[:length].rstrip("-") or "subject"[:length]
 
 
 def _assign_changed(obj: models.Model, values: dict[str, Any]) -> bool:

@@ -7,18 +7,23 @@ that ``revise check`` can report them all at once.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
 from markdown_it.token import Token
 
+from revise.content import limits
 from revise.content.derive import derive_cards, derived_id
 from revise.content.filler import shape_of
-from revise.content.markdown import MD, SLUG_RE, auto_key, normalize_text
+from revise.content.limits import MAX_FILE_BYTES, MAX_LINES, length_problem, shown
+from revise.content.markdown import MD, SLUG_RE, auto_key, normalize_text, parse
+from revise.content.marker import marker_problems
 from revise.content.model import (
     Card,
     Chapter,
@@ -29,7 +34,6 @@ from revise.content.model import (
 from revise.content.walker import ChapterWalker
 from revise.content.yamltext import compose, plain
 
-MAX_FILE_BYTES = 1024 * 1024
 COURSE_FIELDS = {"title", "subject", "summary", "slug"}
 CHAPTER_FIELDS = {"title", "slug", "summary", "skip_cards"}
 CHAPTER_LISTS = {"skip_cards"}
@@ -71,7 +75,28 @@ def read_source(path: Path, problems: list[Problem]) -> str | None:
     if not text.strip():
         problems.append(Problem(path, 1, "file is empty"))
         return None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        problems.append(
+            Problem(path, line, "file holds a NUL character (byte 0x00): not text")
+        )
+        return None
     return text
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing builds many objects and frees few; without this, Python's cyclic garbage
+    collector walks them again and again, and a large file takes several times longer.
+    Parsing makes no garbage cycles worth collecting before it ends."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_yaml_mapping(
@@ -151,6 +176,11 @@ def load_yaml_mapping(
 
 def parse_course(folder: Path) -> tuple[Course | None, list[Problem]]:
     """Parse a whole course folder; the course is None when any problem was found."""
+    with _collector_paused():
+        return _parse_course(folder)
+
+
+def _parse_course(folder: Path) -> tuple[Course | None, list[Problem]]:
     problems: list[Problem] = []
     folder = Path(folder)
     meta_path = folder / "course.yaml"
@@ -226,7 +256,21 @@ def _parse_course_meta(
     missing = [f for f in ("title", "subject", "summary") if not meta.get(f)]
     for name in missing:
         problems.append(Problem(path, 1, f"course.yaml needs a '{name}'"))
+    too_long = False
+    for name, limit in (("title", limits.COURSE_TITLE), ("subject", limits.SUBJECT)):
+        message = length_problem(name, meta.get(name, ""), limit)
+        if message:
+            problems.append(Problem(path, lines.get(name, 1), message))
+            too_long = True
     slug = meta.get("slug") or folder.resolve().name
+    what = (
+        "slug" if meta.get("slug") else f"the folder's name '{shown(slug)}', the slug,"
+    )
+    message = length_problem(what, slug, limits.COURSE_SLUG)
+    if message:
+        hint = "" if meta.get("slug") else ": give a shorter 'slug' in course.yaml"
+        problems.append(Problem(path, lines.get("slug", 1), message + hint))
+        return None
     if not SLUG_RE.match(slug):
         problems.append(
             Problem(
@@ -235,7 +279,7 @@ def _parse_course_meta(
                 f"slug '{slug}' must be lower-case letters, digits and hyphens",
             )
         )
-    if missing:
+    if missing or too_long:
         return None
     return Course(
         path=folder,
@@ -252,12 +296,34 @@ def _default_slug(path: Path) -> str:
 
 
 def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
-    """Parse one chapter file; returns None (with problems reported) when it is invalid."""
+    """Parse one chapter file; returns None (with problems reported) when it is invalid.
+
+    The chapter's problems are reported in the order of their lines."""
+    before = len(problems)
+    chapter = _parse_chapter(path, problems)
+    problems[before:] = sorted(problems[before:], key=lambda p: p.line)
+    return chapter
+
+
+def _parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
     text = read_source(path, problems)
     if text is None:
         return None
+    # Lines as Markdown counts them: "\r\n", "\r" and "\n" each end one.
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    count = breaks + (not text.endswith(("\n", "\r")))
+    if count > MAX_LINES:
+        problems.append(
+            Problem(
+                path,
+                1,
+                f"file has {count:,} lines; the limit is {MAX_LINES:,}: "
+                "split the chapter",
+            )
+        )
+        return None
     before = len(problems)
-    tokens = MD.parse(text, {})
+    tokens, structure = parse(text)
     lines = text.splitlines()
 
     meta: dict[str, Any] = {}
@@ -285,8 +351,22 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
                 "(---, title: …, ---)",
             )
         )
+    message = length_problem("title", meta.get("title", ""), limits.CHAPTER_TITLE)
+    if message:
+        problems.append(Problem(path, meta_lines.get("title", 1), message))
     slug = meta.get("slug") or _default_slug(path)
-    if not SLUG_RE.match(slug):
+    message = length_problem(
+        f"slug '{shown(slug)}'", slug, limits.CHAPTER_SLUG_FOR_KEYS
+    )
+    if message:
+        problems.append(
+            Problem(
+                path,
+                meta_lines.get("slug", 1),
+                f"{message} (its cards' keys need the rest of {limits.KEY})",
+            )
+        )
+    elif not SLUG_RE.match(slug):
         problems.append(
             Problem(
                 path,
@@ -294,6 +374,12 @@ def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
                 f"slug '{slug}' must be lower-case letters, digits and hyphens",
             )
         )
+    for line, message in structure:
+        problems.append(Problem(path, line, message))
+    if structure:
+        return None  # the text was not parsed: nothing more to check
+    for line, message in marker_problems(tokens):
+        problems.append(Problem(path, line, message))
 
     walker = ChapterWalker(path=path, slug=slug, lines=lines, problems=problems)
     walker.walk(tokens)
@@ -357,10 +443,11 @@ def _derived_cards(
                 Problem(path, line, f"skip_cards names no derived card '{ident}'")
             )
     authored = {normalize_text(card.front_text) for card in walker.cards}
+    skipped = set(skip)
     return [
         card
         for card in derived
-        if derived_id(card) not in skip
+        if derived_id(card) not in skipped
         and normalize_text(card.front_text) not in authored
     ]
 

@@ -7,15 +7,16 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
+from revise.content import limits
 from revise.content.lesson import validate_steps
+from revise.content.limits import length_problem, shown
 from revise.content.markdown import (
     CALLOUT_LABELS,
-    CLOSING_RE,
     LOCKED_MARKER,
     MD,
     SLUG_RE,
-    TRAILING_ID_RE,
     auto_key,
+    trailing_id,
 )
 from revise.content.model import Card, Heading, Problem, Question, TextBlock
 
@@ -68,6 +69,35 @@ class ChapterWalker:
         self.problems.append(Problem(self.path, line, message))
 
     def walk(self, tokens: list[Token]) -> None:
+        """Check the boxes of the whole chapter, then walk it."""
+        self._check_boxes(tokens)
+        self._walk(tokens)
+
+    def _check_boxes(self, tokens: list[Token]) -> None:
+        """Every box, at any depth and of any kind: closed by a line of its own, and
+        holding no heading (a heading inside a box is a box left open, swallowing the
+        article down to a later box's closing line)."""
+        open_boxes: list[Token] = []
+        reported: set[int] = set()
+        for token in tokens:
+            if token.type == "container_box_open":
+                if not token.meta.get("closed"):
+                    self._unclosed(token, open_boxes[-1] if open_boxes else None)
+                open_boxes.append(token)
+            elif token.type == "container_box_close":
+                open_boxes.pop()
+            elif token.type == "heading_open" and open_boxes:
+                box = open_boxes[-1]
+                if id(box) not in reported:  # once per box, not once per heading
+                    reported.add(id(box))
+                    self.error(
+                        token.map[0] + 1,
+                        f"a heading cannot stand inside a box: '{_box_name(box)}' of "
+                        f"line {box.map[0] + 1} is still open; close it with "
+                        f"'{box.markup}' before the heading",
+                    )
+
+    def _walk(self, tokens: list[Token]) -> None:
         i = 0
         while i < len(tokens):
             token = tokens[i]
@@ -125,6 +155,11 @@ class ChapterWalker:
 
     def _heading(self, token: Token, inline: Token) -> None:
         anchor = str(token.attrGet("id"))
+        message = length_problem(
+            f"heading is too long: its anchor '{shown(anchor)}'", anchor, limits.ANCHOR
+        )
+        if message:
+            self.error(token.map[0] + 1, message)
         self.anchor = anchor
         level = int(token.tag[1])
         self._text_block("heading", inline, token.map[0] + 1, level=level)
@@ -142,15 +177,6 @@ class ChapterWalker:
         opening = tokens[start]
         end = self._matching_close(tokens, start)
         line = opening.map[0] + 1
-        closing_line = opening.map[1]
-        closed = closing_line < len(self.lines) and (
-            (m := CLOSING_RE.match(self.lines[closing_line]))
-            and len(m.group(1)) >= len(opening.markup)
-        )
-        if not closed:
-            self.error(
-                line, f"'{opening.markup} {opening.info.strip()}' is never closed"
-            )
         kind, _, rest = opening.info.strip().partition(" ")
         inner = tokens[start + 1 : end]
         if kind in CALLOUT_LABELS:
@@ -161,9 +187,18 @@ class ChapterWalker:
             self._self_review(inner, line, opening.level + 1)
         else:
             known = ", ".join([*CALLOUT_LABELS, "flashcards", "self-review"])
-            shown = kind or "(nothing)"
-            self.error(line, f"unknown box '{shown}' (known: {known})")
+            self.error(line, f"unknown box '{kind or '(nothing)'}' (known: {known})")
         return end + 1
+
+    def _unclosed(self, opening: Token, parent: Token | None) -> None:
+        message = f"'{_box_name(opening)}' is never closed"
+        if parent is not None and parent.map[1] == opening.map[1]:
+            message += (
+                f": the '{parent.markup}' on line {parent.map[1] + 1} closes "
+                f"'{_box_name(parent)}' of line {parent.map[0] + 1} (to put a box "
+                "inside a box, give the outer one more colons)"
+            )
+        self.error(opening.map[0] + 1, message)
 
     @staticmethod
     def _matching_close(tokens: list[Token], start: int) -> int:
@@ -202,7 +237,7 @@ class ChapterWalker:
                 )
             )
         outer, self.callout_kind = self.callout_kind, kind
-        self.walk(inner)
+        self._walk(inner)
         self.callout_kind = outer
         self.tokens.append(_html_block("</div>\n"))
 
@@ -211,12 +246,16 @@ class ChapterWalker:
     ) -> tuple[str, str, bool]:
         """The identity of an item: its ``ident``, else a trailing ``{#id}`` in ``raw``,
         else a key made from its chapter and text. Returns (text, key, explicit)."""
-        match = TRAILING_ID_RE.search(raw) if ident is None else None
-        if match:
-            raw = raw[: match.start()]
-            ident = match.group(1).strip()
+        found = trailing_id(raw) if ident is None else None
+        if found:
+            end, ident = found
+            raw = raw[:end]
+            ident = ident.strip()
         if ident is not None:
-            if not SLUG_RE.match(ident):
+            message = length_problem(f"id '{shown(ident)}'", ident, limits.KEY)
+            if message:
+                self.error(line, message)
+            elif not SLUG_RE.match(ident):
                 self.error(
                     line,
                     f"id '{ident}' must be lower-case letters, digits and hyphens",
@@ -235,11 +274,7 @@ class ChapterWalker:
 
     def _flashcards(self, inner: list[Token], line: int, level: int) -> None:
         items = _list_items(inner, level=level, ordered=False)
-        stray = [
-            t
-            for t in inner
-            if t.level == level and t.nesting >= 0 and t.type != "bullet_list_open"
-        ]
+        stray = _stray(inner, level, "bullet_list_open")
         if stray or not items:
             where = stray[0].map[0] + 1 if stray and stray[0].map else line
             self.error(
@@ -274,8 +309,10 @@ class ChapterWalker:
 
     def _self_review(self, inner: list[Token], line: int, level: int) -> None:
         items = _list_items(inner, level=level, ordered=True)
-        if not items:
-            self.error(line, "a self-review box holds a numbered list of questions")
+        stray = _stray(inner, level, "ordered_list_open")
+        if stray or not items:
+            where = stray[0].map[0] + 1 if stray and items and stray[0].map else line
+            self.error(where, "a self-review box holds a numbered list of questions")
             return
         rendered = []
         for item in items:
@@ -311,6 +348,21 @@ class ChapterWalker:
             key_for=self._item_key,
         ):
             self.steps.append(step)
+
+
+def _stray(inner: list[Token], level: int, list_open: str) -> list[Token]:
+    """What stands in a box beside its list; headings are reported on their own."""
+    return [
+        t
+        for t in inner
+        if t.level == level
+        and t.nesting >= 0
+        and t.type not in (list_open, "heading_open")
+    ]
+
+
+def _box_name(opening: Token) -> str:
+    return shown(f"{opening.markup} {opening.info.strip()}")
 
 
 def _list_items(tokens: list[Token], *, level: int, ordered: bool) -> list[ListItem]:

@@ -63,6 +63,7 @@ from revise.content.derive.text import (
     slugify,
     strip_numbering,
 )
+from revise.content.limits import KEY
 from revise.content.model import Card, TextBlock
 
 __all__ = [
@@ -100,28 +101,39 @@ __all__ = [
 ]
 
 ORIGIN = "derived"
+MIN_ID = 16  # room for an id when a chapter's slug is too long (reported elsewhere)
 
 
 def derive_cards(*, chapter_slug: str, blocks: Iterable[TextBlock]) -> list[Card]:
-    """The cards a chapter's notes give, in the order of the notes; ids are unique."""
+    """The cards a chapter's notes give, in the order of the notes; ids are unique, and
+    each key (``chapter-slug/id``) fits in the database's ``KEY`` characters."""
     blocks = list(blocks)
     vocabulary = {
         word
         for block in blocks
         for word in re.findall(r"\b[a-z][a-z'-]*\b", block.text)
     }
+    room = max(KEY - len(chapter_slug) - 1, MIN_ID)
     cards: list[Card] = []
     seen_fronts: set[str] = set()
-    seen_ids: dict[str, int] = {}
+    used: set[str] = set()
+    counts: dict[str, int] = {}
     for draft in _drafts(blocks, vocabulary):
         front, back = draft.front.strip(), draft.back.strip()
+        if not front or not back or len(front) > MAX_FRONT:
+            continue
         normal = normalise(front)
-        if not front or not back or len(front) > MAX_FRONT or normal in seen_fronts:
+        if normal in seen_fronts:
             continue
         seen_fronts.add(normal)
-        count = seen_ids.get(draft.ident, 0) + 1
-        seen_ids[draft.ident] = count
-        ident = draft.ident if count == 1 else f"{draft.ident}-{count}"
+        base = _fit(draft.ident, room)
+        ident, count = base, counts.get(base, 1)
+        while ident in used:  # the second "figure-27-farmland" is "…-2", and so on
+            count += 1
+            suffix = f"-{count}"
+            ident = _fit(base, room - len(suffix)) + suffix
+        counts[base] = count
+        used.add(ident)
         cards.append(
             Card(
                 key=f"{chapter_slug}/{ident}",
@@ -137,6 +149,11 @@ def derive_cards(*, chapter_slug: str, blocks: Iterable[TextBlock]) -> list[Card
             )
         )
     return cards
+
+
+def _fit(ident: str, room: int) -> str:
+    """An id cut to ``room`` characters, at most; ids that fit are left as they are."""
+    return ident if len(ident) <= room else ident[:room].rstrip("-")
 
 
 def derived_id(card: Card) -> str:

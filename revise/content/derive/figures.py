@@ -11,6 +11,8 @@ Django.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterator
 
@@ -51,16 +53,18 @@ def figure_cards(
     if lead_in is not None and (text[:1].islower() or text[:1].isdigit()):
         # "… and with them:" + "27% of its farmland;" read as one sentence; only the
         # item's own figures make cards here (the lead-in's make their own).
-        lead = sentences(lead_in.text)[-1].rstrip().rstrip(":").rstrip()
+        lead = _lead(lead_in.text)
         pieces = [(f"{lead} {text.rstrip(' .;,')}.", len(lead) + 1)]
     else:
         pieces = [(sentence, 0) for sentence in sentences(text)]
     for sentence, first in pieces:
+        clauses = None
         for match in FIGURE_RE.finditer(sentence, first):
             figure = match.group(0)
             if match.group("count") and DATE_RE.fullmatch(figure):
                 continue  # a bare year, even before a noun, is a date
-            clause = _clause_around(sentence, match.start(), match.end())
+            clauses = clauses or _Clauses(sentence)
+            clause = clauses.around(match.start(), match.end())
             if clause is None:
                 continue
             cloze, after = clause
@@ -73,27 +77,61 @@ def figure_cards(
             yield Draft(ident, front, figure, block)
 
 
-def _clause_around(sentence: str, start: int, end: int) -> tuple[str, str] | None:
-    """The clause holding ``sentence[start:end]`` with that figure blanked out.
+@functools.lru_cache(maxsize=4)
+def _lead(text: str) -> str:
+    """The last sentence of a lead-in, without its colon, computed once for all the
+    items that follow it. Only its end can share a clause with a figure of an item,
+    and a clause longer than a card is never used: a very long lead-in is cut."""
+    lead = sentences(text)[-1].rstrip().rstrip(":").rstrip()
+    return lead[-2 * MAX_FRONT :]
 
-    Returns the cloze text and the words after the figure (for the card's id).
-    """
-    bounds = [0]
-    for m in re.finditer(r";\s+", sentence):
-        bounds.append(m.end())
-    begin = max(b for b in bounds if b <= start)
-    stop = next(
-        (m.start() for m in re.finditer(r";", sentence) if m.start() >= end), None
-    )
-    clause_end = len(sentence) if stop is None else stop
-    before = sentence[begin:start]
-    after = sentence[end:clause_end]
-    cloze = f"{before}___{after}".strip()
-    cloze = re.sub(r"^(?:and|but)\s+", "", cloze)
-    cloze = capitalise(cloze.rstrip(" ,;:."))
-    if len(cloze.replace("___", "").split()) < 3:
-        return None
-    return f"{cloze}.", after
+
+class _Clauses:
+    """The clauses of a sentence (its parts between semicolons), for blanking figures
+    out of them: found once per sentence, so that each figure costs no more than the
+    card it may make."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.starts = [0] + [m.end() for m in re.finditer(r";\s+", sentence)]
+        self.semicolons = [m.start() for m in re.finditer(r";", sentence)]
+        self.trimmed: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def around(self, start: int, end: int) -> tuple[str, str] | None:
+        """The clause holding ``sentence[start:end]`` with that figure blanked out,
+        and the words after the figure (for the card's id); None when the clause is
+        too short or too long for a card."""
+        sentence = self.sentence
+        begin = self.starts[bisect.bisect_right(self.starts, start) - 1]
+        i = bisect.bisect_left(self.semicolons, end)
+        clause_end = self.semicolons[i] if i < len(self.semicolons) else len(sentence)
+        if (begin, clause_end) not in self.trimmed:
+            self.trimmed[begin, clause_end] = self._trim(begin, clause_end)
+        first, last = self.trimmed[begin, clause_end]
+        first, last = min(first, start), max(last, end)
+        if (start - first) + len("___") + (last - end) + len(".") > MAX_FRONT:
+            return None  # the card would be dropped as too long: spare building it
+        cloze = f"{sentence[first:start]}___{sentence[end:last]}".strip()
+        cloze = capitalise(cloze.rstrip(" ,;:."))
+        if len(cloze.replace("___", "").split()) < 3:
+            return None
+        return f"{cloze}.", sentence[end:last]
+
+    def _trim(self, begin: int, stop: int) -> tuple[int, int]:
+        """Where a clause's text starts and ends once the spaces around it, a leading
+        "and" or "but" and its closing punctuation are taken off."""
+        sentence = self.sentence
+        lead = _LEADING.match(sentence, begin, stop)
+        first = lead.end() if lead else begin
+        last = stop
+        while last > first and sentence[last - 1].isspace():
+            last -= 1
+        while last > first and sentence[last - 1] in " ,;:.":
+            last -= 1
+        return first, last
+
+
+_LEADING = re.compile(r"\s*(?:(?:and|but)\s+)?")
 
 
 def _with_context(heading: str, text: str) -> str:

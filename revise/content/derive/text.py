@@ -7,6 +7,7 @@ gives ``polish-soviet-war`` for a card's id, and ``sentences("E.H. Carr disagree
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ ABBREVIATIONS = {
     "eg",
 }
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c\u2018(])")
+WORD_RE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -103,17 +105,28 @@ def content_slug(text: str, *, words: int = 3) -> str:
 
 def sentences(text: str) -> list[str]:
     """``text`` split into sentences, without splitting at initials or 'No. 1'."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _sentences(text: str) -> tuple[str, ...]:
+    """Linear in the length of ``text``: each possible end looks only at the word
+    before it, found by walking the words alongside. Cached, since several rules read
+    the sentences of the same block."""
     pieces: list[str] = []
     start = 0
+    words = WORD_RE.finditer(text)
+    word: re.Match[str] | None = None
     for match in SENTENCE_END_RE.finditer(text):
-        before = text[start : match.start()].split()
-        last = before[-1].rstrip(".").lower() if before else ""
+        while word is None or word.end() < match.start():
+            word = next(words)
+        last = word.group().rstrip(".").lower()
         if len(last) <= 1 or last in ABBREVIATIONS or "." in last:
             continue  # "E.H. Carr", "No. 1": not the end of a sentence
         pieces.append(text[start : match.start()].strip())
         start = match.end()
     pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
+    return tuple(p for p in pieces if p)
 
 
 def strip_numbering(title: str) -> str:
