@@ -534,7 +534,7 @@ def test_deeply_nested_yaml_is_a_problem(write_course):
 def test_the_figure_rule_does_linear_work_on_a_long_paragraph(monkeypatch):
     """ "26% 26% …" once made every figure read the rest of its sentence: quadratic."""
     read = []
-    for name in ("content_slug", "slugify", "capitalise"):
+    for name in ("capitalise", "sentences"):
         real = getattr(figures, name)
 
         def counting(text, *args, _real=real, **kwargs):
@@ -544,7 +544,7 @@ def test_the_figure_rule_does_linear_work_on_a_long_paragraph(monkeypatch):
         monkeypatch.setattr(figures, name, counting)
     text = "26% " * 4000
     block = TextBlock(kind="text", text=text, anchor="", locked=False, line=1)
-    assert list(figures.figure_cards(block, "Heading", None)) == []
+    assert list(figures.figure_clauses(block, None)) == []
     assert sum(read) <= 20 * len(text)
 
 

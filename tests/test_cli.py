@@ -27,8 +27,8 @@ def test_check_cards_lists_the_derived_cards_before_the_summary(capsys):
     derived = int(re.search(r"\((\d+) derived\)", summary).group(1))
     assert len(cards) == derived > 0
     assert (
-        f"{SAMPLE_COURSE}/02-foreign-policy.md:110: [date-treaty-of-rapallo] "
-        "When was the Treaty of Rapallo signed? → 1922"
+        f"{SAMPLE_COURSE}/01-rise-to-power.md:97: [date-kornilov-affair] "
+        "When did the Kornilov affair take place? → August 1917"
     ) in cards
     assert all(re.fullmatch(r".+\.md:\d+: \[[a-z0-9-]+\] .+ → .+", c) for c in cards)
 

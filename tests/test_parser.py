@@ -55,13 +55,14 @@ def test_callouts_render_with_their_own_class_and_label(write_course):
     )
     course, _ = parse_course(folder)
     html = course.chapters[0].free_html
-    for kind, label in [
-        ("note", "Note"),
-        ("analogy", "Analogy"),
-        ("definition", "Definition"),
-        ("tip", "Tip"),
+    for kind, label, line in [
+        ("note", "Note", 4),
+        ("analogy", "Analogy", 8),
+        ("definition", "Definition", 12),
+        ("tip", "Tip", 16),
     ]:
-        assert f'<div class="callout callout-{kind}" role="note">' in html
+        # each box carries the anchor a card or cheatsheet entry links to
+        assert f'<div class="callout callout-{kind}" role="note" id="p{line}">' in html
         assert f'<p class="callout-label">{label}</p>' in html
     assert "<dfn>Consolidation</dfn>" in html
     assert "<em>secure</em>" in html

@@ -126,12 +126,35 @@ def _structure_problems(tokens: list[Token]) -> Iterator[tuple[int, str]]:
                 return
 
 
-def trailing_id(raw: str) -> tuple[int, str] | None:
-    r"""A trailing ``{#id}``: where the text before it ends, and the id; or None.
+def trailing_attributes(raw: str) -> tuple[int, str | None, str | None] | None:
+    r"""Trailing ``{#id}``, ``{@anchor}`` or ``{#id @anchor}``: where the text before it
+    ends, the id and the anchor (either may be None); None if there is no such braces.
 
-    The same as searching ``\s*\{#([^}]*)\}\s*$``, without the regular expression's
-    quadratic time on long runs of spaces or of "{#".
+    Found without a regular expression, which would take quadratic time on long runs of
+    spaces or of "{#".
     """
+    text = raw.rstrip()
+    if not text.endswith("}"):
+        return None
+    close = len(text) - 1
+    opening = text.rfind("{", text.rfind("}", 0, close) + 1, close)
+    if opening < 0 or text[opening + 1 : opening + 2] not in ("#", "@"):
+        return None
+    ident = anchor = None
+    for part in text[opening + 1 : close].split(" "):
+        if part.startswith("#") and ident is None:
+            ident = part[1:]
+        elif part.startswith("@") and anchor is None:
+            anchor = part[1:]
+        elif part:
+            return None  # not attributes: "{#a b}" keeps its old meaning below
+    if ident is None and anchor is None:
+        return None
+    return len(text[:opening].rstrip()), ident, anchor
+
+
+def trailing_id(raw: str) -> tuple[int, str] | None:
+    r"""A trailing ``{#id}``: where the text before it ends, and the id; or None."""
     text = raw.rstrip()
     if not text.endswith("}"):
         return None

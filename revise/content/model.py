@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
@@ -55,7 +55,8 @@ class TextBlock:
 
     ``kind`` is "heading", "text" (a paragraph or list item) or "definition" (``term``
     holds the term). ``callout`` names the box the block stands in, if any; ``item`` is
-    true for a paragraph of a list item.
+    true for a paragraph of a list item. ``anchor`` is the anchor of the heading above
+    it; ``para`` the id of the paragraph (or list item, or box) in the page.
     """
 
     kind: str
@@ -67,6 +68,30 @@ class TextBlock:
     term: str = ""
     callout: str = ""
     item: bool = False
+    para: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact the notes state (see ``revise/content/facts.py`` for each kind's fields)."""
+
+    kind: str
+    key: str
+    subject: str
+    value: str
+    text: str
+    anchor: str
+    section: str
+    context: str
+    locked: bool
+    line: int
+    verb: str = ""
+    detail: str = ""
+    unit: str = ""
+    role: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -101,6 +126,7 @@ class Question:
     anchor: str
     locked: bool
     line: int
+    guidance_text: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +156,10 @@ class Chapter:
     cards: list[Card] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     steps: list[LessonStep] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    dropped: list = field(
+        default_factory=list
+    )  # derive.Dropped: made cards repeating authored ones
     callouts: int = 0
     free_words: int = 0
     locked_words: int = 0

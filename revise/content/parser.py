@@ -19,7 +19,8 @@ import yaml
 from markdown_it.token import Token
 
 from revise.content import limits
-from revise.content.derive import derive_cards, derived_id
+from revise.content.derive import Dropped, derive_cards, derived_id
+from revise.content.facts import extract_facts
 from revise.content.filler import shape_of
 from revise.content.limits import MAX_FILE_BYTES, MAX_LINES, length_problem, shown
 from revise.content.markdown import MD, SLUG_RE, auto_key, normalize_text, parse
@@ -28,6 +29,7 @@ from revise.content.model import (
     Card,
     Chapter,
     Course,
+    Fact,
     Problem,
     yaml_error_problem,
 )
@@ -203,7 +205,8 @@ def _parse_course(folder: Path) -> tuple[Course | None, list[Problem]]:
     seen_slugs: dict[str, Path] = {}
     seen_ids: dict[str, tuple[Path, int]] = {}
     for path in chapter_paths:
-        chapter = parse_chapter(path, problems)
+        subject = course.subject if course is not None else ""
+        chapter = parse_chapter(path, problems, subject=subject)
         if chapter is None:
             continue
         if chapter.slug in seen_slugs:
@@ -295,17 +298,21 @@ def _default_slug(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
 
 
-def parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
+def parse_chapter(
+    path: Path, problems: list[Problem], *, subject: str = ""
+) -> Chapter | None:
     """Parse one chapter file; returns None (with problems reported) when it is invalid.
 
-    The chapter's problems are reported in the order of their lines."""
+    ``subject`` is the course's subject, which says whose views the notes report
+    (History: historians). The chapter's problems are reported in the order of their
+    lines."""
     before = len(problems)
-    chapter = _parse_chapter(path, problems)
+    chapter = _parse_chapter(path, problems, subject)
     problems[before:] = sorted(problems[before:], key=lambda p: p.line)
     return chapter
 
 
-def _parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
+def _parse_chapter(path: Path, problems: list[Problem], subject: str) -> Chapter | None:
     text = read_source(path, problems)
     if text is None:
         return None
@@ -385,10 +392,12 @@ def _parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
     walker.walk(tokens)
     if len(problems) > before:
         return None  # a broken chapter's derived cards would only add noise
-    derived = _derived_cards(
+    facts = extract_facts(walker.blocks, subject=subject)
+    derived, dropped = _derived_cards(
         path=path,
         slug=slug,
         walker=walker,
+        facts=facts,
         skip=meta.get("skip_cards", []),
         skip_lines=meta_lines,
         problems=problems,
@@ -413,6 +422,8 @@ def _parse_chapter(path: Path, problems: list[Problem]) -> Chapter | None:
         headings=walker.headings,
         blocks=walker.blocks,
         cards=[*walker.cards, *derived],
+        facts=facts,
+        dropped=dropped,
         questions=walker.questions,
         steps=walker.steps,
         callouts=walker.callouts,
@@ -427,29 +438,32 @@ def _derived_cards(
     path: Path,
     slug: str,
     walker: ChapterWalker,
+    facts: list[Fact],
     skip: list[str],
     skip_lines: dict[str, int],
     problems: list[Problem],
-) -> list[Card]:
-    """The cards derived from the notes, less those named in ``skip_cards`` and those
-    whose question the author already wrote; an unknown name in ``skip_cards`` is
+) -> tuple[list[Card], list[Dropped]]:
+    """The cards made from the facts, less those named in ``skip_cards``, and those
+    dropped as repeats of authored cards; an unknown name in ``skip_cards`` is
     reported."""
-    derived = derive_cards(chapter_slug=slug, blocks=walker.blocks)
+    vocabulary = {
+        word
+        for block in walker.blocks
+        for word in re.findall(r"\b[a-z][a-z'-]*\b", block.text)
+    }
+    derived, dropped = derive_cards(
+        chapter_slug=slug, facts=facts, authored=walker.cards, vocabulary=vocabulary
+    )
     known = {derived_id(card) for card in derived}
+    known |= {derived_id(d.card) for d in dropped}
     for i, ident in enumerate(skip):
         if ident and ident not in known:
             line = skip_lines.get(f"skip_cards[{i}]", skip_lines.get("skip_cards", 1))
             problems.append(
                 Problem(path, line, f"skip_cards names no derived card '{ident}'")
             )
-    authored = {normalize_text(card.front_text) for card in walker.cards}
     skipped = set(skip)
-    return [
-        card
-        for card in derived
-        if derived_id(card) not in skipped
-        and normalize_text(card.front_text) not in authored
-    ]
+    return [card for card in derived if derived_id(card) not in skipped], dropped
 
 
 def _word_count(tokens: list[Token]) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -16,9 +16,11 @@ from revise.content.markdown import (
     MD,
     SLUG_RE,
     auto_key,
+    trailing_attributes,
     trailing_id,
 )
 from revise.content.model import Card, Heading, Problem, Question, TextBlock
+from revise.content.sources import ParagraphIndex
 
 
 def _html_block(html: str) -> Token:
@@ -60,6 +62,8 @@ class ChapterWalker:
         self.blocks: list[TextBlock] = []
         self.callout_kind = ""
         self.list_depth = 0
+        self.items: list[str] = []  # the anchors of the list items we are inside
+        self.given_anchors: dict[str, tuple[str, int]] = {}  # key → ({@anchor}, line)
 
     @property
     def locked(self) -> bool:
@@ -72,6 +76,50 @@ class ChapterWalker:
         """Check the boxes of the whole chapter, then walk it."""
         self._check_boxes(tokens)
         self._walk(tokens)
+        self._link_items()
+
+    def _link_items(self) -> None:
+        """Point each authored card to the paragraph that states it and each question
+        to the section that does, or to the anchor its author gave (``{@anchor}``)."""
+        index = ParagraphIndex(self.blocks)
+        known = {h.anchor: h.locked for h in self.headings}
+        known.update({b.para: b.locked for b in self.blocks if b.para})
+        cards = []
+        for card in self.cards:
+            anchor = self._given_anchor(card.key, card.locked, known)
+            if anchor is None:
+                found = index.best(
+                    f"{card.front_text} {card.back_text}", locked=card.locked
+                )
+                anchor = found.para if found else card.anchor
+            cards.append(replace(card, anchor=anchor))
+        self.cards = cards
+        questions = []
+        for question in self.questions:
+            anchor = self._given_anchor(question.key, question.locked, known)
+            if anchor is None:
+                text = " ".join([question.prompt_text, *question.guidance_text])
+                found = index.best(text, locked=question.locked)
+                anchor = found.anchor if found and found.anchor else question.anchor
+            questions.append(replace(question, anchor=anchor))
+        self.questions = questions
+
+    def _given_anchor(
+        self, key: str, locked: bool, known: dict[str, bool]
+    ) -> str | None:
+        given = self.given_anchors.get(key)
+        if given is None:
+            return None
+        anchor, line = given
+        if anchor not in known:
+            self.error(
+                line, f"no heading or paragraph has the anchor '{shown(anchor)}'"
+            )
+        elif known[anchor] and not locked:
+            self.error(
+                line, f"a free item cannot point into the locked part ('@{anchor}')"
+            )
+        return anchor
 
     def _check_boxes(self, tokens: list[Token]) -> None:
         """Every box, at any depth and of any kind: closed by a line of its own, and
@@ -126,10 +174,21 @@ class ChapterWalker:
                     self.list_depth += 1
                 elif token.type in ("bullet_list_close", "ordered_list_close"):
                     self.list_depth -= 1
+                elif token.type == "list_item_open":
+                    # A tight list shows no <p>: the item itself carries the anchor.
+                    self.items.append(paragraph_anchor(line))
+                    token.attrSet("id", self.items[-1])
+                elif token.type == "list_item_close":
+                    self.items.pop()
                 if token.type == "heading_open" and token.attrGet("id"):
                     self._heading(token, tokens[i + 1])
                 elif token.type == "paragraph_open" and tokens[i + 1].type == "inline":
-                    self._text_block("text", tokens[i + 1], line)
+                    if self.items:
+                        para = self.items[-1]
+                    else:
+                        para = paragraph_anchor(line)
+                        token.attrSet("id", para)
+                    self._text_block("text", tokens[i + 1], line, para=para)
                 self.tokens.append(token)
             i += 1
 
@@ -220,8 +279,11 @@ class ChapterWalker:
                 f'<p class="callout-label">{label}</p>\n'
                 f'<p class="callout-term"><dfn>{term_html}</dfn></p>\n'
             )
+        para = paragraph_anchor(line)
         self.tokens.append(
-            _html_block(f'<div class="callout callout-{kind}" role="note">\n{title}')
+            _html_block(
+                f'<div class="callout callout-{kind}" role="note" id="{para}">\n{title}'
+            )
         )
         if kind == "definition" and term:
             body = " ".join(_inline_text(t) for t in inner if t.type == "inline")
@@ -234,6 +296,7 @@ class ChapterWalker:
                     line=line,
                     term=term,
                     callout=kind,
+                    para=para,
                 )
             )
         outer, self.callout_kind = self.callout_kind, kind
@@ -246,10 +309,17 @@ class ChapterWalker:
     ) -> tuple[str, str, bool]:
         """The identity of an item: its ``ident``, else a trailing ``{#id}`` in ``raw``,
         else a key made from its chapter and text. Returns (text, key, explicit)."""
-        found = trailing_id(raw) if ident is None else None
+        anchor = None
+        found = trailing_attributes(raw) if ident is None else None
         if found:
-            end, ident = found
+            end, ident, anchor = found
             raw = raw[:end]
+        else:
+            old = trailing_id(raw) if ident is None else None
+            if old:
+                end, ident = old
+                raw = raw[:end]
+        if ident is not None:
             ident = ident.strip()
         if ident is not None:
             message = length_problem(f"id '{shown(ident)}'", ident, limits.KEY)
@@ -260,9 +330,13 @@ class ChapterWalker:
                     line,
                     f"id '{ident}' must be lower-case letters, digits and hyphens",
                 )
+            if anchor:
+                self.given_anchors[ident] = (anchor, line)
             return raw.strip(), ident, True
         text = raw.strip()
         key = auto_key(self.slug, f"{kind}:{text}")
+        if anchor:
+            self.given_anchors[key] = (anchor, line)
         if key in self.auto_keys:
             self.error(
                 line,
@@ -328,6 +402,7 @@ class ChapterWalker:
                     prompt_html=prompt_html,
                     prompt_text=text,
                     guidance_html=tuple(MD.renderInline(g.text) for g in item.nested),
+                    guidance_text=tuple(g.text for g in item.nested),
                     anchor=self.anchor,
                     locked=self.locked,
                     line=item.line,
@@ -348,6 +423,13 @@ class ChapterWalker:
             key_for=self._item_key,
         ):
             self.steps.append(step)
+
+
+def paragraph_anchor(line: int) -> str:
+    """The id of the paragraph, list item or box starting on ``line`` of the chapter,
+    which a made card or a cheatsheet entry links to (``#p42``). Heading anchors are
+    words, so they never take this form."""
+    return f"p{line}"
 
 
 def _stray(inner: list[Token], level: int, list_open: str) -> list[Token]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from revise.content.derive.text import DASH, Draft, slugify, strip_numbering
-from revise.content.model import TextBlock
+from revise.content.derive.text import DASH, Draft
+from revise.content.model import Fact
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November"
@@ -160,25 +160,48 @@ EVENT_KINDS: dict[str, set[str]] = {
 HEAD_KIND = {word: kind for kind, words in EVENT_KINDS.items() for word in words}
 
 
-def date_cards(block: TextBlock) -> Iterator[Draft]:
-    match = DATED_HEADING_RE.match(strip_numbering(block.text))
-    if not match or not DATE_RE.fullmatch(match.group("date").strip()):
+def event_cards(fact: Fact) -> Iterator[Draft]:
+    """A "When …?" card for a dated event whose name is specific enough to ask alone.
+
+    The question uses the verb the text itself uses for the event on that date
+    (``fact.verb``); without one, only verbs that assert nothing beyond the kind of
+    thing named: "take place" for an event, "fought" for a war, "in force" or "exist"
+    for a policy or body over a range of years, else "What is the date of …?" for a
+    treaty, conference, law or declaration (a body's or an assembly's single date,
+    without a verb, asks nothing clear: no card). The
+    answer is the most precise date the text gives. When the name holds part of the
+    date ("the July Days", July 1917) the card asks for the year alone.
+    """
+    name, date = fact.subject, fact.detail or fact.value
+    if not _specific(name):
         return
-    date = match.group("date").strip()
-    name = match.group("name").strip()
-    parts = [p.strip() for p in name.split(":")[::-1]] if ":" in name else [name]
-    for part in parts:
-        front = _when_question(part, is_range=bool(re.search(DASH, date)))
-        if front:
-            ident = slugify(re.sub(r"^(?:the|a|an)\s+", "", part, flags=re.I))
-            yield Draft(f"date-{ident}", front, date, block)
+    year = re.search(r"\b(?:1\d{3}|20\d{2})\b", date)
+    given = [w for w in re.findall(r"[A-Za-z]+", date) if re.search(rf"\b{w}\b", name)]
+    front = _when_question(
+        name, is_range=bool(re.search(DASH, date)), verb=fact.verb, year=bool(given)
+    )
+    if not front:
+        return
+    if given:
+        if not year or re.search(DASH, date):
             return
+        date = year.group(0)
+    yield Draft(f"date-{fact.key}", front, date, fact)
 
 
-def _when_question(name: str, *, is_range: bool) -> str | None:
+def _specific(name: str) -> bool:
+    """Whether a name picks out one thing: it has a capitalised word past any article
+    ("the Kornilov affair", "War Communism"), and names one thing, not two."""
+    if re.search(r"\s(?:and|&)\s|[?!]$", name):
+        return False
+    words = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I).split()
+    return any(w[:1].isupper() for w in words)
+
+
+def _when_question(name: str, *, is_range: bool, verb: str, year: bool) -> str | None:
     """'When was the Treaty of Rapallo signed?' for an event's name, or None."""
-    if re.search(r"\s(?:and|&)\s|[?!]$", name) or not name:
-        return None  # two things at once, or a question: not an event's name
+    if not name:
+        return None
     words = name.split()
     cut = next(
         (i for i, w in enumerate(words) if i and w.lower() in PREPOSITIONS), len(words)
@@ -186,9 +209,6 @@ def _when_question(name: str, *, is_range: bool) -> str | None:
     head = re.sub(r"(?:'s|’s|[^\w-])+$", "", words[cut - 1]).lower()
     kind = HEAD_KIND.get(head) or ("introduced" if head.endswith("ism") else None)
     possessive = re.match(r"^(\S+?)(?:'s|’s)\s", name)
-    if head == "death":
-        owner = possessive.group(1) if possessive else " ".join(words[cut + 1 :])
-        return f"When did {owner} die?" if owner and owner[0].isupper() else None
     if kind is None:
         return None
     first = words[0]
@@ -200,12 +220,35 @@ def _when_question(name: str, *, is_range: bool) -> str | None:
         phrase = f"the {name}"
     plural = head.endswith("s") and not head.endswith(("ss", "us", "is"))
     was = "were" if plural else "was"
+    when = "In which year" if year else "When"
+    if verb in INTRANSITIVE:
+        return f"{when} did {phrase} {INTRANSITIVE[verb]}?"
+    if verb:
+        return f"{when} {was} {phrase} {verb}?"
     if kind == "happened":
-        return f"When did {phrase} take place?"
-    if kind == "met":
-        return f"When did {phrase} meet?"
+        return f"{when} did {phrase} take place?"
+    if kind == "fought":
+        return f"{when} {was} {phrase} fought?"
     if kind == "founded" and is_range:
         return f"When did {phrase} exist?"
     if kind == "introduced" and is_range:
         return f"When {was} {phrase} in force?"
-    return f"When {was} {phrase} {kind}?"
+    if year or kind in ("met", "founded"):
+        return None  # a body that met or lasted: its date alone asks nothing clear
+    dates = "dates" if is_range else "date"
+    return f"What {'were' if is_range else 'is'} the {dates} of {phrase}?"
+
+
+# Verbs used of an event that ask "When did X meet?" rather than "When was X met?",
+# with the form the question needs.
+INTRANSITIVE = {
+    "met": "meet",
+    "began": "begin",
+    "broke out": "break out",
+    "ended": "end",
+    "took place": "take place",
+    "collapsed": "collapse",
+    "started": "start",
+    "erupted": "erupt",
+    "opened": "open",
+}

@@ -22,11 +22,9 @@ from revise.content.derive.text import (
     MAX_FRONT,
     Draft,
     capitalise,
-    content_slug,
     sentences,
-    slugify,
 )
-from revise.content.model import TextBlock
+from revise.content.model import Fact, TextBlock
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _UNITS = (
@@ -46,13 +44,17 @@ FIGURE_RE = re.compile(
 )
 
 
-def figure_cards(
-    block: TextBlock, heading: str, lead_in: TextBlock | None
-) -> Iterator[Draft]:
+def figure_clauses(
+    block: TextBlock, lead_in: TextBlock | None
+) -> Iterator[tuple[str, str, str, str]]:
+    """Each figure of ``block``: (figure, unit, what follows it, the clause with ___).
+
+    The unit is the counted noun of a count ("13 days" → "days"), else empty.
+    """
     text = block.text.strip()
     if lead_in is not None and (text[:1].islower() or text[:1].isdigit()):
         # "… and with them:" + "27% of its farmland;" read as one sentence; only the
-        # item's own figures make cards here (the lead-in's make their own).
+        # item's own figures count here (the lead-in's are its own).
         lead = _lead(lead_in.text)
         pieces = [(f"{lead} {text.rstrip(' .;,')}.", len(lead) + 1)]
     else:
@@ -68,13 +70,18 @@ def figure_cards(
             if clause is None:
                 continue
             cloze, after = clause
-            front = _with_context(heading, cloze)
-            if len(front) > MAX_FRONT:
-                front = cloze
-            words = content_slug(after) or content_slug(cloze.replace("___", ""))
-            number = slugify(re.sub(r"per ?cent", "", figure))
-            ident = "-".join(p for p in ["figure", number, words] if p)
-            yield Draft(ident, front, figure, block)
+            unit = ""
+            if match.group("count"):
+                unit = after.split()[0] if after.split() else ""
+            yield figure, unit, after.strip(), cloze
+
+
+def figure_cards(fact: Fact) -> Iterator[Draft]:
+    """A fill-the-gap card: the clause with its figure blanked, after its heading."""
+    front = with_context(fact.context, fact.text)
+    if len(front) > MAX_FRONT:
+        front = fact.text
+    yield Draft(f"figure-{fact.key}", front, fact.value, fact)
 
 
 @functools.lru_cache(maxsize=4)
@@ -134,7 +141,8 @@ class _Clauses:
 _LEADING = re.compile(r"\s*(?:(?:and|but)\s+)?")
 
 
-def _with_context(heading: str, text: str) -> str:
+def with_context(heading: str, text: str) -> str:
+    """``text`` after its heading, so that a card carries where it stands."""
     if not heading:
         return text
     if heading.endswith(("?", "!", ".")) or ":" in heading:

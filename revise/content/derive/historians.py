@@ -24,7 +24,7 @@ from revise.content.derive.text import (
     sentences,
     slugify,
 )
-from revise.content.model import TextBlock
+from revise.content.model import Fact
 
 _CAP = r"[A-Z][a-zà-öø-ÿ'’-]+"
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
@@ -179,11 +179,13 @@ PRONOUNS = {"it", "this", "them", "these", "those", "him", "her", "they", "its",
 CLAUSE_END_RE = re.compile(rf"\s*(?::|;|\s[\u2013\u2014]\s|{SUBORDINATE})")
 
 
-def historian_cards(
-    block: TextBlock, heading: str, vocabulary: set[str]
-) -> Iterator[Draft]:
-    debate = bool(HISTORIOGRAPHY_RE.search(heading))
-    for sentence in sentences(block.text):
+def person_views(text: str, *, debate: bool) -> Iterator[tuple[str, str, str]]:
+    """Each view a text reports: (person, reporting verb, claim cut at its first clause).
+
+    The verb is empty for "Name: view". A surname alone, a past-tense verb or the colon
+    form counts only in a ``debate`` (a historiography section).
+    """
+    for sentence in sentences(text):
         match = HISTORIAN_RE.match(sentence)
         colon = None if match else HISTORIAN_COLON_RE.match(sentence)
         found = match or colon
@@ -196,30 +198,36 @@ def historian_cards(
         view = _first_clause(found.group("view"))
         if view is None:
             continue
-        name_slug = slugify(name)
         if colon:
-            if not debate:
-                continue
-            view = lower_first(view, vocabulary)
-            front = f"Which historian held this view: {view}?"
-            yield Draft(
-                f"historian-{name_slug}-{content_slug(view)}", front, name, block
-            )
+            if debate:
+                yield name, "", view
             continue
         verb = match.group("verb")
         if verb in PAST and not debate:
             continue  # "Lenin argued …" in the narrative is not a historian's view
+        yield name, verb, view
+
+
+def view_cards(fact: Fact, vocabulary: set[str]) -> Iterator[Draft]:
+    """ "Which historian argues …?" and, for "sees X as Y", "How does … see X?".
+
+    The kind of person is the fact's role; without one the card asks "Who …?".
+    """
+    name, verb, view = fact.subject, fact.verb, fact.value
+    name_slug = slugify(name)
+    who = f"Which {fact.role}" if fact.role else "Who"
+    ident = f"historian-{name_slug}-{content_slug(view)}"
+    if not verb:
         yield Draft(
-            f"historian-{name_slug}-{content_slug(view)}",
-            f"Which historian {verb} {view}?",
-            name,
-            block,
+            ident, f"{who} held this view: {lower_first(view, vocabulary)}?", name, fact
         )
-        base = REPORTING.get(verb) or PAST[verb]
-        how = _how_card(name, base, view, past=verb in PAST)
-        if base in AS_VERBS and how:
-            front, back, obj = how
-            yield Draft(f"view-{name_slug}-{content_slug(obj)}", front, back, block)
+        return
+    yield Draft(ident, f"{who} {verb} {view}?", name, fact)
+    base = REPORTING.get(verb) or PAST[verb]
+    how = _how_card(name, base, view, past=verb in PAST)
+    if base in AS_VERBS and how:
+        front, back, obj = how
+        yield Draft(f"view-{name_slug}-{content_slug(obj)}", front, back, fact)
 
 
 def _first_clause(view: str) -> str | None:

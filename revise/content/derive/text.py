@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from revise.content.model import TextBlock
+from revise.content.model import Fact
 
 MAX_FRONT = 200
 
@@ -76,10 +76,16 @@ WORD_RE = re.compile(r"\S+")
 
 @dataclass(frozen=True)
 class Draft:
+    """A card a rule proposes: the card rules in ``__init__`` decide whether it stays.
+
+    ``more`` is shown after the answer (the rest of a definition), not part of it.
+    """
+
     ident: str
     front: str
     back: str
-    block: TextBlock
+    fact: Fact
+    more: str = ""
 
 
 def slugify(text: str, *, words: int | None = None) -> str:
