@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -28,10 +29,11 @@ def _setup_django(*, migrate: bool = False) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from revise.content.derive import derived_id
     from revise.content.parser import parse_course
+    from revise.content.report import card_lines, fact_lines, items_json
 
     status = 0
+    documents = []
     for path in args.paths:
         course, problems = parse_course(Path(path))
         for problem in problems:
@@ -41,15 +43,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"{path}: {len(problems)} {noun}", file=sys.stderr)
             status = 1
             continue
+        if args.json:
+            documents.append(items_json(course, cards=args.cards, facts=args.facts))
+            continue
         if args.cards:
-            for chapter in course.chapters:
-                for card in chapter.cards:
-                    if card.origin == "derived":
-                        print(
-                            f"{chapter.path}:{card.line}: [{derived_id(card)}] "
-                            f"{card.front_text} → {card.back_text}"
-                        )
+            print(*card_lines(course), sep="\n")
+        if args.facts:
+            print(*fact_lines(course), sep="\n")
         print(f"{path}: OK — {course.summary_line()}")
+    if args.json:
+        print(json.dumps(documents if len(documents) != 1 else documents[0], indent=2))
     return status
 
 
@@ -144,6 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--cards",
         action="store_true",
         help="also list the cards made from the notes, with the ids skip_cards takes",
+    )
+    check.add_argument(
+        "--facts",
+        action="store_true",
+        help="also list the facts found in the notes (definitions, events, figures, views)",
+    )
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help="print the course's items (with --cards: every card and question; with "
+        "--facts: every fact) as JSON instead of lines",
     )
     check.set_defaults(func=cmd_check)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -109,3 +110,34 @@ def test_export_anki_writes_a_deck_and_refuses_unknown_courses(tmp_path, capsys)
     assert "cards to" in capsys.readouterr().out
     assert main(["export-anki", "nope"]) == 1
     assert "nope" in capsys.readouterr().err
+
+
+def test_check_cards_json_lists_every_card_and_question_with_its_source(capsys):
+    assert main(["check", "--cards", "--json", str(SAMPLE_COURSE)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    items = document["items"]
+    assert {i["kind"] for i in items} == {"card", "question"}
+    assert {i["origin"] for i in items} == {"authored", "derived"}
+    for item in items:
+        assert set(item) >= {"id", "question", "answer", "source", "anchor", "locked"}
+        assert re.fullmatch(r".+\.md:\d+", item["source"])
+        assert item["anchor"]
+    # a made card dropped as a repeat names the authored card it repeats
+    dropped = [i for i in items if i.get("duplicates")]
+    assert dropped and not any(i["kept"] for i in dropped)
+    ids = {i["id"] for i in items if i["origin"] == "authored"}
+    assert {"carr-view", "brest-farmland"} <= {i["duplicates"] for i in dropped}
+    assert {i["duplicates"] for i in dropped} <= ids
+
+
+def test_check_facts_json_gives_every_fact_with_its_fields(capsys):
+    assert main(["check", "--facts", "--json", str(SAMPLE_COURSE)]) == 0
+    facts = json.loads(capsys.readouterr().out)["facts"]
+    assert {f["kind"] for f in facts} == {"definition", "event", "figure", "view"}
+    rapallo = next(f for f in facts if f["key"] == "treaty-of-rapallo")
+    assert (rapallo["value"], rapallo["verb"], rapallo["detail"]) == (
+        "1922",
+        "signed",
+        "16 April 1922",
+    )
+    assert rapallo["chapter"] == "foreign-policy"
