@@ -59,6 +59,9 @@ class SelfReviewAnswer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.learner} on {self.question}"
+
 
 class SelfReviewAttempt(models.Model):
     """One marking of a question's guidance points by a learner: which points their
@@ -80,6 +83,9 @@ class SelfReviewAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["learner", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.covered}/{self.total} on {self.question}"
 
 
 class LessonAttempt(models.Model):
@@ -105,6 +111,9 @@ class LessonAttempt(models.Model):
     class Meta:
         indexes = [models.Index(fields=["learner", "chapter", "started_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.learner}: lesson of {self.chapter}, {self.score}/{self.total}"
+
 
 class LessonAnswer(models.Model):
     """A learner's answer to one step of a lesson attempt; ``step`` is the step's
@@ -124,3 +133,6 @@ class LessonAnswer(models.Model):
                 fields=["attempt", "step"], name="lesson_answer_unique_step"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.step}: {'right' if self.correct else 'wrong'}"
