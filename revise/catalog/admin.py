@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from revise.catalog.models import Chapter, Course, Subject
+from revise.catalog.models import Chapter, Course, Fact, Subject
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,3 +39,11 @@ class ChapterAdmin(ReadOnlyAdmin):
     list_display = ["title", "course", "position", "retired_at"]
     list_filter = ["course"]
     exclude = ["free_html", "free_headings", "locked_shape"]
+
+
+@admin.register(Fact)
+class FactAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "subject", "value", "chapter", "locked"]
+    list_filter = ["kind", "locked", "chapter__course"]
+    list_select_related = ["chapter"]
+    search_fields = ["subject", "value"]

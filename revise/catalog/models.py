@@ -116,3 +116,44 @@ class ChapterItem(models.Model):
                 fields=["course", "key"], name="%(app_label)s_%(class)s_unique_key"
             ),
         ]
+
+
+class Fact(models.Model):
+    """A fact a chapter's notes state (``revise/content/facts.py``), for the cheatsheet.
+
+    Facts carry no learner data, so the import rewrites a chapter's facts whenever they
+    differ from the parsed ones. Every text is a TextField: none is bounded by
+    ``revise check``, and a course that checks clean must import. ``detail_locked`` is
+    true when a free fact's precise date is stated only in the locked part: visitors do
+    not get it.
+    """
+
+    class Kind(models.TextChoices):
+        DEFINITION = "definition", "Definition"
+        EVENT = "event", "Event"
+        FIGURE = "figure", "Figure"
+        VIEW = "view", "View"
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="facts")
+    position = models.PositiveIntegerField()
+    key = models.TextField()
+    kind = models.TextField(choices=Kind)
+    subject = models.TextField(blank=True)
+    value = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    detail = models.TextField(blank=True)
+    detail_locked = models.BooleanField(default=False)
+    verb = models.TextField(blank=True)
+    unit = models.TextField(blank=True)
+    role = models.TextField(blank=True)
+    context = models.TextField(blank=True)
+    anchor = models.TextField(blank=True)
+    section = models.TextField(blank=True)
+    line = models.PositiveIntegerField(default=0)
+    locked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["chapter", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject or self.value}"

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from revise.catalog.models import Chapter, ChapterLocked, Course, Subject
+from revise.catalog.models import Chapter, ChapterLocked, Course, Fact, Subject
 from revise.content import model as content
 from revise.content.limits import SUBJECT
 from revise.content.markdown import normalize_text
@@ -41,18 +41,27 @@ class ImportReport:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     retired: Counter = field(default_factory=Counter)
+    # Facts are rewritten per chapter: "chapters" whose facts changed, facts "written"
+    # and "deleted".
+    facts: Counter = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
-        return bool(+self.created or +self.updated or +self.retired)
+        return bool(+self.created or +self.updated or +self.retired or +self.facts)
 
     def lines(self) -> list[str]:
         kinds = ["chapters", "cards", "questions", "lesson steps"]
-        return [
+        lines = [
             f"{kind}: created {self.created[kind]}, updated {self.updated[kind]}, "
             f"unchanged {self.unchanged[kind]}, retired {self.retired[kind]}"
             for kind in kinds
         ]
+        if +self.facts:
+            lines.append(
+                f"facts: rewritten in {self.facts['chapters']} chapter(s), "
+                f"written {self.facts['written']}, deleted {self.facts['deleted']}"
+            )
+        return lines
 
 
 def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
@@ -84,6 +93,7 @@ def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
                 now=now,
                 report=report,
             )
+        _facts_sync(course, pairs, report=report)
         if report.changed and course.imported_at != now:
             course.imported_at = now
             course.save(update_fields=["imported_at"])
@@ -290,6 +300,95 @@ def _items_sync(
     if retire:
         model.objects.filter(pk__in=retire).update(retired_at=now)
         report.retired[label] += len(retire)
+
+
+# The fields of a fact as stored, compared to decide whether a chapter's facts changed.
+FACT_FIELDS = [
+    "position",
+    "key",
+    "kind",
+    "subject",
+    "value",
+    "text",
+    "detail",
+    "detail_locked",
+    "verb",
+    "unit",
+    "role",
+    "context",
+    "anchor",
+    "section",
+    "line",
+    "locked",
+]
+
+
+def _fact_values(chapter: content.Chapter) -> list[dict[str, Any]]:
+    """The chapter's facts as rows of :class:`Fact`, in the order of the notes."""
+    free_text = [block.text for block in chapter.blocks if not block.locked]
+    return [
+        {
+            "position": position,
+            "key": fact.key,
+            "kind": fact.kind,
+            "subject": fact.subject,
+            "value": fact.value,
+            "text": fact.text,
+            "detail": fact.detail,
+            "detail_locked": _stated_only_when_locked(fact, fact.detail, free_text),
+            "verb": fact.verb,
+            "unit": fact.unit,
+            "role": fact.role,
+            "context": fact.context,
+            "anchor": fact.anchor,
+            "section": fact.section,
+            "line": fact.line,
+            "locked": fact.locked,
+        }
+        for position, fact in enumerate(chapter.facts, start=1)
+    ]
+
+
+def _stated_only_when_locked(fact: content.Fact, words: str, free: list[str]) -> bool:
+    """True if a free fact's ``words`` appear in no free block of its chapter.
+
+    An event's precise date is found in the sentences under its heading, which may run on
+    past the locked marker: such a date is the locked part's, not the free fact's.
+    """
+    return bool(words) and not fact.locked and not any(words in t for t in free)
+
+
+def _facts_sync(
+    course: Course,
+    pairs: list[tuple[Chapter, content.Chapter]],
+    *,
+    report: ImportReport,
+) -> None:
+    """Rewrite the facts of each chapter whose parsed facts differ from the stored ones;
+    delete those of chapters no longer in the folder. Unchanged chapters: no write."""
+    stored: dict[int, list[tuple]] = {}
+    for row in (
+        Fact.objects.filter(chapter__course=course)
+        .order_by("chapter_id", "position")
+        .values_list("chapter_id", *FACT_FIELDS)
+    ):
+        stored.setdefault(row[0], []).append(tuple(row[1:]))
+    stale: list[int] = []
+    new: list[Fact] = []
+    for chapter, parsed in pairs:
+        values = _fact_values(parsed)
+        rows = [tuple(v[name] for name in FACT_FIELDS) for v in values]
+        if stored.pop(chapter.pk, []) == rows:
+            continue
+        stale.append(chapter.pk)
+        new += [Fact(chapter=chapter, **v) for v in values]
+        report.facts["chapters"] += 1
+    stale += list(stored)  # chapters retired from the course
+    if stale:
+        deleted, _ = Fact.objects.filter(chapter_id__in=stale).delete()
+        report.facts["deleted"] += deleted
+    Fact.objects.bulk_create(new)
+    report.facts["written"] += len(new)
 
 
 def _match_similar(
