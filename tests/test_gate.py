@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from revise.accounts.access import can_read_locked, chapter_locked_part
 from revise.accounts.models import User
-from revise.catalog.models import Chapter, ChapterLocked
+from revise.catalog.models import Chapter, ChapterLocked, Fact
 from revise.catalog.services import course_import
 from revise.content.filler import filler_html, shape_of
 from revise.lessons.models import LessonStep, Question
@@ -188,6 +188,12 @@ Free opening paragraph freeword.
 {m()} tip
 :::
 
+### The {m()} Treaty (March 1920)
+
+The {m()} Treaty was signed on 3 March 1920; the loser gave up **27%** of its {m()} land.
+
+Richard Pipes argues that the {m()} Treaty was a {m()} blunder.
+
 ::: flashcards
 - {m()} locked card? :: {m()} locked answer.
 :::
@@ -217,6 +223,9 @@ def marked(tmp_path, db) -> list[str]:
     assert Card.objects.filter(locked=True, origin="derived").exists()
     assert Question.objects.filter(locked=True).count() == 2
     assert LessonStep.objects.filter(locked=True).count() == 2
+    assert set(
+        Fact.objects.filter(locked=True).values_list("kind", flat=True).distinct()
+    ) == {"definition", "event", "figure", "view"}
     return markers
 
 
@@ -234,6 +243,8 @@ def test_anonymous_visitor_gets_no_locked_marker_anywhere(client, marked):
     assert len({p.url for p in pages}) > 10
     assert any("freeword" in p.text for p in pages), "the crawler reached no chapter"
     assert any("Unlock the rest of this chapter" in p.text for p in pages)
+    sheet = [p for p in pages if p.url.startswith("/courses/marked/cheatsheet/")]
+    assert sheet and any("Unlock the whole cheatsheet" in p.text for p in sheet)
     assert leaks(pages, marked) == []
     assert not any(MARKER in p.text for p in pages)
 
@@ -277,6 +288,18 @@ def test_signed_in_learner_gets_every_locked_card(client, marked):
     locked = Card.objects.filter(locked=True)
     assert locked.count() >= 6
     assert [c.front_text for c in locked if c.front_text not in deck] == []
+
+
+def test_signed_in_learner_gets_every_locked_fact_on_the_cheatsheet(client, marked):
+    client.force_login(User.objects.create_user("sheet@example.com", PASSWORD))
+    sheet = unescape(client.get("/courses/marked/cheatsheet/").content.decode())
+    facts = [
+        m
+        for fact in Fact.objects.filter(locked=True)
+        for m in re.findall(rf"{MARKER}\d+", f"{fact.subject} {fact.value}")
+    ]
+    assert len(facts) >= 5
+    assert [m for m in facts if m not in sheet] == []
 
 
 def test_error_pages_carry_no_locked_text(client, marked):

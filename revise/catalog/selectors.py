@@ -1,16 +1,21 @@
-"""Reading the catalog. Locked content is fetched only through :func:`chapter_get`."""
+"""Reading the catalog. A chapter's locked part is fetched only through
+:func:`chapter_get`; locked facts only through :func:`cheatsheet_get`, both asking
+``revise/accounts/access.py``."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
-from revise.accounts.access import chapter_locked_part
-from revise.catalog.models import Chapter, Course, Subject
+from revise.accounts.access import can_read_locked, chapter_locked_part
+from revise.catalog.models import Chapter, Course, Fact, Subject
 from revise.content.filler import filler_html
 from revise.content.lesson import step_seconds
 from revise.lessons.models import LessonStep
@@ -127,3 +132,231 @@ def study_tools(*, chapter: Chapter) -> StudyTools:
         lesson_steps=len(steps),
         lesson_minutes=math.ceil(seconds / 60) if steps else 0,
     )
+
+
+# --- the cheatsheet ----------------------------------------------------------------------
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_RANGE_RE = re.compile(r"\s*[\u2013\u2014-]\s*|\s+to\s+")
+_YEAR_RE = re.compile(r"\b(?:(\d{1,4})\s*(BCE?)\b|(\d{3,4})s?\b)")
+_DAY_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
+_WORD_RE = re.compile(r"[a-z]+")
+
+DateKey = tuple[int, int, int]
+
+
+def date_key(text: str) -> DateKey | None:
+    """(year, month, day) of the start of a date as notes write it, 0 for what it leaves
+    out; None if it names no year.
+
+    "3 March 1918" → (1918, 3, 3); "March 1918" → (1918, 3, 0); "1918–1920" → (1918, 0,
+    0); "January–March 1918" → (1918, 1, 0); "24–26 October 1917" → (1917, 10, 24);
+    "44 BC" → (-44, 0, 0).
+    """
+    start, *rest = _RANGE_RE.split(text.strip(), maxsplit=1)
+    end = rest[0] if rest else ""
+    year = _year(start)
+    month = _month(start)
+    day = _day(start)
+    if year is None:  # "January–March 1918", "24–26 October 1917": the end has it
+        year = _year(end)
+        if not month and day:
+            month = _month(end)
+    if year is None:
+        return None
+    return year, month, day if month else 0
+
+
+def _year(text: str) -> int | None:
+    match = _YEAR_RE.search(text)
+    if match is None:
+        return None
+    bc, _, year = match.groups()
+    return -int(bc) if bc else int(year)
+
+
+def _month(text: str) -> int:
+    return next((MONTHS[w] for w in _WORD_RE.findall(text.lower()) if w in MONTHS), 0)
+
+
+def _day(text: str) -> int:
+    days = [int(d) for d in _DAY_RE.findall(_YEAR_RE.sub(" ", text))]
+    return next((d for d in days if 1 <= d <= 31), 0)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: str
+    name: str
+    detail: str  # the precise date, when the notes give one
+    url: str
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """A figure in its clause: ``before`` + the figure + ``after``."""
+
+    value: str
+    before: str
+    after: str
+    context: str
+    url: str
+
+
+@dataclass(frozen=True)
+class DefinitionEntry:
+    term: str
+    gist: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ViewEntry:
+    claim: str  # the reporting verb and the claim: "argues that …"
+    url: str
+
+
+@dataclass(frozen=True)
+class PersonViews:
+    name: str
+    role: str
+    views: list[ViewEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Cheatsheet:
+    """A course's facts as ``viewer`` may see them, in four parts.
+
+    ``more_locked`` is true when the locked parts hold entries (or precise dates) the
+    viewer may not see; it says nothing of what or how many.
+    """
+
+    course: Course
+    timeline: list[TimelineEntry]
+    figures: list[FigureEntry]
+    definitions: list[DefinitionEntry]
+    people: list[PersonViews]
+    more_locked: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.timeline or self.figures or self.definitions or self.people)
+
+
+def cheatsheet_facts(*, course: Course, viewer: Viewer) -> QuerySet[Fact]:
+    """The facts of the course's live chapters that ``viewer`` may see."""
+    facts = Fact.objects.filter(chapter__in=course.chapter_list)
+    if not can_read_locked(viewer):
+        facts = facts.filter(locked=False)
+    return facts
+
+
+def cheatsheet_get(*, course_slug: str, viewer: Viewer) -> Cheatsheet:
+    """The course's cheatsheet as ``viewer`` may see it, or 404.
+
+    A viewer who may not read the locked part gets the free facts only, and no precise
+    date that only the locked part states.
+    """
+    course = course_get(slug=course_slug)
+    readable = can_read_locked(viewer)
+    chapters = {c.pk: c for c in course.chapter_list}
+    urls = {
+        pk: reverse("catalog:chapter", args=[course.slug, c.slug])
+        for pk, c in chapters.items()
+    }
+    facts = sorted(
+        cheatsheet_facts(course=course, viewer=viewer),
+        key=lambda f: (chapters[f.chapter_id].position, f.position),
+    )
+    more_locked = not readable and (
+        Fact.objects.filter(chapter__in=course.chapter_list, locked=True).exists()
+        or any(f.detail_locked for f in facts)
+    )
+
+    def url(fact: Fact) -> str:
+        base = urls[fact.chapter_id]
+        return f"{base}#{fact.anchor}" if fact.anchor else base
+
+    by_kind: dict[str, list[Fact]] = {kind: [] for kind in Fact.Kind.values}
+    for fact in facts:
+        by_kind.setdefault(fact.kind, []).append(fact)
+    return Cheatsheet(
+        course=course,
+        timeline=_timeline(by_kind[Fact.Kind.EVENT], url, readable),
+        figures=[_figure(f, url(f)) for f in by_kind[Fact.Kind.FIGURE]],
+        definitions=sorted(
+            (
+                DefinitionEntry(term=f.subject, gist=f.value, url=url(f))
+                for f in by_kind[Fact.Kind.DEFINITION]
+            ),
+            key=lambda d: d.term.casefold(),
+        ),
+        people=_people(by_kind[Fact.Kind.VIEW], url),
+        more_locked=more_locked,
+    )
+
+
+def _timeline(
+    events: list[Fact], url: Callable[[Fact], str], readable: bool
+) -> list[TimelineEntry]:
+    """Dated events in the order of their (most precise) dates; undated last."""
+    entries = []
+    for order, fact in enumerate(events):
+        detail = fact.detail if readable or not fact.detail_locked else ""
+        key = date_key(detail) or date_key(fact.value)
+        entry = TimelineEntry(
+            date=fact.value, name=fact.subject, detail=detail, url=url(fact)
+        )
+        entries.append(((key is None, key or (0, 0, 0), order), entry))
+    return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
+
+
+def _figure(fact: Fact, url: str) -> FigureEntry:
+    before, blank, after = fact.text.partition("___")
+    if not blank:  # no blank to fill: the figure after its clause
+        before, after = f"{fact.text} ", ""
+    return FigureEntry(
+        value=fact.value, before=before, after=after, context=fact.context, url=url
+    )
+
+
+def _people(views: list[Fact], url: Callable[[Fact], str]) -> list[PersonViews]:
+    """Views grouped by person, in the order people first appear. A surname alone
+    ("Carr argues …") joins the one full name that ends with it ("E.H. Carr")."""
+    names = list(dict.fromkeys(f.subject for f in views))
+    canonical = {}
+    for name in names:
+        fuller = [n for n in names if n != name and n.split()[-1] == name]
+        canonical[name] = fuller[0] if " " not in name and len(fuller) == 1 else name
+    people: dict[str, PersonViews] = {}
+    for fact in views:
+        name = canonical[fact.subject]
+        person = people.get(name)
+        if person is None or (fact.role and not person.role):
+            person = PersonViews(
+                name=name, role=fact.role, views=person.views if person else []
+            )
+            people[name] = person
+        claim = f"{fact.verb} {fact.value}" if fact.verb else fact.value
+        person.views.append(ViewEntry(claim=claim, url=url(fact)))
+    return list(people.values())

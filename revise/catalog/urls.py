@@ -6,6 +6,13 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("courses/<slug:course_slug>/", views.course_detail, name="course"),
+    # Before the chapter pattern, which would otherwise take "cheatsheet" for a chapter
+    # (so a chapter whose slug is "cheatsheet" cannot be reached).
+    path(
+        "courses/<slug:course_slug>/cheatsheet/",
+        views.cheatsheet,
+        name="cheatsheet",
+    ),
     path(
         "courses/<slug:course_slug>/<slug:chapter_slug>/",
         views.chapter_detail,

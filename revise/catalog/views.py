@@ -28,3 +28,10 @@ def chapter_detail(
     # What a chapter page shows depends on who asks: PrivateByDefaultMiddleware keeps it
     # out of shared caches.
     return render(request, "catalog/chapter_detail.html", {"page": page})
+
+
+@require_safe
+def cheatsheet(request: HttpRequest, course_slug: str) -> HttpResponse:
+    sheet = selectors.cheatsheet_get(course_slug=course_slug, viewer=request.user)
+    # Like a chapter page, it depends on who asks: kept out of shared caches.
+    return render(request, "catalog/cheatsheet.html", {"sheet": sheet})
