@@ -228,3 +228,40 @@ def test_every_sample_fact_points_at_a_paragraph_or_heading_of_its_chapter():
             in_locked = f'id="{fact.anchor}"' in chapter.locked_html
             assert fact.locked == in_locked, (chapter.slug, fact)
     assert kinds == {"definition", "event", "figure", "view"}
+
+
+def test_a_free_event_takes_no_verb_or_date_from_the_locked_part(write_course):
+    """Found when attacking the cheatsheet: the free card said "signed" and gave the
+    precise date that only the locked part states."""
+    from tests.conftest import COURSE_YAML
+
+    folder = write_course(
+        {
+            "course.yaml": COURSE_YAML,
+            "01-one.md": (
+                "---\ntitle: One\n---\n## Treaty of Somewhere (1920)\n\nA treaty.\n\n"
+                "<!-- locked -->\n\nIt was signed on 3 March 1920 at Somewhere.\n"
+            ),
+        }
+    )
+    course, problems = parse_course(folder)
+    assert problems == []
+    (event,) = [f for f in course.chapters[0].facts if f.kind == "event"]
+    assert (event.locked, event.verb, event.detail) == (False, "", "")
+    card = next(c for c in course.chapters[0].cards if c.origin == "derived")
+    assert "signed" not in card.front_text and "3 March" not in card.back_text
+
+
+def test_a_chapter_may_not_take_the_cheatsheets_slug(write_course):
+    from tests.conftest import COURSE_YAML
+
+    folder = write_course(
+        {
+            "course.yaml": COURSE_YAML,
+            "01-one.md": "---\ntitle: One\nslug: cheatsheet\n---\nText.\n",
+        }
+    )
+    _, problems = parse_course(folder)
+    assert [f"{p.path.name}:{p.line}: {p.message}" for p in problems] == [
+        "01-one.md:3: slug 'cheatsheet' is taken by a page of the course; choose another"
+    ]

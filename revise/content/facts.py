@@ -251,7 +251,7 @@ def _event(heading: TextBlock, section: list[TextBlock]) -> Iterator[Fact]:
     name = name.rsplit(":", 1)[-1].strip()  # "Holding on: the Constituent Assembly"
     if not name:
         return
-    verb, detail = _event_verb(name, date, section)
+    verb, detail = _event_verb(name, date, section, locked=heading.locked)
     yield Fact(
         kind="event",
         key=slugify(re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)),
@@ -268,7 +268,9 @@ def _event(heading: TextBlock, section: list[TextBlock]) -> Iterator[Fact]:
     )
 
 
-def _event_verb(name: str, date: str, section: list[TextBlock]) -> tuple[str, str]:
+def _event_verb(
+    name: str, date: str, section: list[TextBlock], *, locked: bool
+) -> tuple[str, str]:
     """The verb the section uses for the event on its date, and that sentence's date.
 
     A sentence counts when it names the event (its name, or the name's head noun) and a
@@ -280,8 +282,8 @@ def _event_verb(name: str, date: str, section: list[TextBlock]) -> tuple[str, st
     years = set(re.findall(r"\b1\d{3}\b|\b20\d{2}\b", date))
     references = _references(name)
     for block in section:
-        if block.kind != "text" or block.callout:
-            continue
+        if block.kind != "text" or block.callout or block.locked != locked:
+            continue  # a free event takes nothing from the locked part
         for sentence in sentences(block.text):
             dates = [m.group(0) for m in DATE_RE.finditer(sentence)]
             if not years or not any(

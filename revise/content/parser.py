@@ -39,6 +39,8 @@ from revise.content.yamltext import compose, plain
 COURSE_FIELDS = {"title", "subject", "summary", "slug"}
 CHAPTER_FIELDS = {"title", "slug", "summary", "skip_cards"}
 CHAPTER_LISTS = {"skip_cards"}
+# Course pages whose address would hide a chapter of that slug (/courses/<c>/cheatsheet/).
+RESERVED_CHAPTER_SLUGS = {"cheatsheet"}
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -379,6 +381,14 @@ def _parse_chapter(path: Path, problems: list[Problem], subject: str) -> Chapter
                 path,
                 meta_lines.get("slug", 1),
                 f"slug '{slug}' must be lower-case letters, digits and hyphens",
+            )
+        )
+    elif slug in RESERVED_CHAPTER_SLUGS:
+        problems.append(
+            Problem(
+                path,
+                meta_lines.get("slug", 1),
+                f"slug '{slug}' is taken by a page of the course; choose another",
             )
         )
     for line, message in structure:
