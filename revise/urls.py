@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("revise.accounts.urls")),
     path("", include("revise.study.urls")),
+    path("", include("revise.lessons.urls")),
     path("", include("revise.catalog.urls")),
 ]
