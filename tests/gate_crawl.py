@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from revise.catalog.models import Chapter
+from revise.lessons.models import Question
 from revise.study.models import Card
 
 HREF_RE = re.compile(r'(?:href|action|src)="([^"#]*)')
@@ -41,6 +42,7 @@ def pattern_urls() -> list[str]:
         "chapter_slug": sorted({c.slug for c in chapters}),
         "token": ["not-a-real-token"],
         "card_id": sorted(Card.objects.values_list("pk", flat=True)),
+        "question_id": sorted(Question.objects.values_list("pk", flat=True)),
         "uidb64": ["MQ"],
     }
     pairs = {(c.course.slug, c.slug) for c in chapters}
