@@ -36,7 +36,7 @@ def self_review(
     )
     learner = request.user if request.user.is_authenticated else None
     if request.method != "POST":
-        shown = {sheet.question(_id(v)).pk for v in request.GET.getlist("show")}
+        shown = {sheet.question(_id(v)).pk for v in request.GET.getlist("show") if v}
         return _page(request, sheet, learner, shown=shown)
     try:
         sent = submission_read(request.POST, sheet)
