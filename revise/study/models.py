@@ -46,12 +46,64 @@ class LearnerSettings(models.Model):
     day_starts_at = models.PositiveSmallIntegerField(
         default=4, validators=[MaxValueValidator(23)], help_text="Hour, local time."
     )
+    # The FSRS parameters in force (None: the defaults), the latest fit (kept or not),
+    # and reviews recorded since a fit was last queued (revise/study/fitting.py).
+    parameters = models.ForeignKey(
+        "ParameterFit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last_fit = models.ForeignKey(
+        "ParameterFit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviews_since_fit = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "learner settings"
 
     def __str__(self) -> str:
         return f"Study settings of {self.learner}"
+
+
+class ParameterFit(models.Model):
+    """One fit of a learner's FSRS parameters to their own reviews, kept or not.
+
+    Losses are on the learner's held-out recent reviews: ``log_loss``/``rmse`` of the
+    fitted parameters, ``baseline_*`` of those in force when it was fitted, ``default_*``
+    of the FSRS defaults. A fit is kept (put in force) only if it beats the baseline.
+    Rows are never changed or deleted while a review log row points at them.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="parameter_fits",
+    )
+    fitted_at = models.DateTimeField()
+    parameters = models.JSONField()
+    reviews = models.PositiveIntegerField()
+    train_reviews = models.PositiveIntegerField()
+    test_reviews = models.PositiveIntegerField()
+    log_loss = models.FloatField()
+    rmse = models.FloatField()
+    baseline_log_loss = models.FloatField()
+    baseline_rmse = models.FloatField()
+    default_log_loss = models.FloatField()
+    default_rmse = models.FloatField()
+    kept = models.BooleanField()
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["learner", "fitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Fit for {self.learner} on {self.fitted_at:%Y-%m-%d}"
 
 
 class CardState(models.Model):
@@ -117,6 +169,11 @@ class ReviewLog(models.Model):
     page = models.CharField(max_length=32, blank=True, default="")
     undoes = models.OneToOneField(
         "self", null=True, on_delete=models.CASCADE, related_name="undone_by"
+    )
+    # The FSRS parameters in force when the review was recorded (None: the defaults),
+    # so that a rebuild from the log schedules each review as it was scheduled.
+    parameters = models.ForeignKey(
+        ParameterFit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

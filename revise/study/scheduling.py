@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
@@ -93,13 +94,23 @@ class _SeededScheduler(fsrs.Scheduler):
                 fsrs.scheduler.random = original
 
 
-_schedulers: dict[float, _SeededScheduler] = {}
+Parameters = tuple[float, ...]
+DEFAULT_PARAMETERS: Parameters = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
+
+_schedulers: dict[tuple[float, Parameters | None], _SeededScheduler] = {}
 
 
-def _scheduler(retention: float) -> _SeededScheduler:
-    key = round(retention, 4)
+def _scheduler(
+    retention: float, parameters: Sequence[float] | None = None
+) -> _SeededScheduler:
+    """The scheduler for a retention and parameter set (None: the FSRS defaults)."""
+    params = tuple(parameters) if parameters is not None else None
+    key = (round(retention, 4), params)
     if key not in _schedulers:
-        _schedulers[key] = _SeededScheduler(desired_retention=key)
+        if len(_schedulers) > 256:  # fitted sets are many over time; keep a few
+            _schedulers.clear()
+        extra = {"parameters": params} if params is not None else {}
+        _schedulers[key] = _SeededScheduler(desired_retention=key[0], **extra)
     return _schedulers[key]
 
 
@@ -116,8 +127,12 @@ def review(
     rating: Rating,
     now: datetime,
     retention: float,
+    parameters: Sequence[float] | None = None,
 ) -> Memory:
-    """The memory after rating the card at ``now`` (``memory`` None: a new card)."""
+    """The memory after rating the card at ``now`` (``memory`` None: a new card).
+
+    ``parameters`` are the learner's fitted FSRS parameters (None: the defaults).
+    """
     before = memory or Memory(
         state=fsrs.State.Learning.value,
         step=0,
@@ -137,7 +152,7 @@ def review(
         due=before.due,
         last_review=before.last_review,
     )
-    scheduler = _scheduler(retention)
+    scheduler = _scheduler(retention, parameters)
     with _lock:
         scheduler.seed = fuzz_seed(card_id, before.reps)
         after, _ = scheduler.review_card(
@@ -157,12 +172,22 @@ def review(
 
 
 def preview(
-    memory: Memory | None, *, card_id: int, now: datetime, retention: float
+    memory: Memory | None,
+    *,
+    card_id: int,
+    now: datetime,
+    retention: float,
+    parameters: Sequence[float] | None = None,
 ) -> dict[Rating, timedelta]:
     """How long until the card is due again after each rating, as the buttons show."""
     return {
         rating: review(
-            memory, card_id=card_id, rating=rating, now=now, retention=retention
+            memory,
+            card_id=card_id,
+            rating=rating,
+            now=now,
+            retention=retention,
+            parameters=parameters,
         ).due
         - now
         for rating in Rating

@@ -226,7 +226,11 @@ def study_next(*, deck: Deck, learner: Any, now: datetime) -> StudyCard | None:
         return None
     memory = memory_of(state) if state and state.card_id == card.pk else None
     previews = scheduling.preview(
-        memory, card_id=card.pk, now=now, retention=prefs.desired_retention
+        memory,
+        card_id=card.pk,
+        now=now,
+        retention=prefs.desired_retention,
+        parameters=prefs.parameters.parameters if prefs.parameters_id else None,
     )
     return StudyCard(
         card=card,

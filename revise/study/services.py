@@ -19,7 +19,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from revise.study import scheduling
-from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
+from revise.study.models import (
+    Card,
+    CardState,
+    LearnerSettings,
+    ParameterFit,
+    ReviewLog,
+    Suspension,
+)
 from revise.study.scheduling import Memory, Rating
 
 
@@ -175,12 +182,14 @@ def card_review_record(
     if not hmac.compare_digest(expected.encode(), token.encode()):
         return ReviewOutcome(False, None, UNREADABLE)
     before = memory_of(CardState.objects.filter(learner=learner, card=card).first())
+    in_force = prefs.parameters if prefs.parameters_id else None
     after = scheduling.review(
         before,
         card_id=card.pk,
         rating=rating,
         now=now,
         retention=prefs.desired_retention,
+        parameters=in_force.parameters if in_force else None,
     )
     try:
         with transaction.atomic():
@@ -196,12 +205,29 @@ def card_review_record(
                 state_after=after.to_json(),
                 token=token,
                 page=page,
+                parameters=in_force,
             )
     except IntegrityError:  # the same token raced in: it is recorded once
         existing = ReviewLog.objects.get(learner=learner, token=token)
         return _refusal(existing, card, page)
     _state_write(learner.pk, card.pk, after)
+    _fit_count(prefs)
     return ReviewOutcome(True, log)
+
+
+def _fit_count(prefs: LearnerSettings) -> None:
+    """Count one more review; queue a background fit once enough have come in.
+
+    The fit itself runs in the task worker, never here (revise/study/fitting.py).
+    """
+    from revise.study import fitting
+
+    prefs.reviews_since_fit += 1
+    due = fitting.MIN_REVIEWS if prefs.last_fit_id is None else fitting.FIT_EVERY
+    if prefs.reviews_since_fit >= due:
+        fitting.fit_enqueue(learner_id=prefs.learner_id)
+        prefs.reviews_since_fit = 0
+    prefs.save(update_fields=["reviews_since_fit"])
 
 
 @transaction.atomic
@@ -225,6 +251,7 @@ def review_undo(*, learner: Any, now: datetime) -> ReviewLog | None:
         state_after=last.state_before,
         token=f"undo:{last.pk}",
         undoes=last,
+        parameters_id=last.parameters_id,
     )
     before = Memory.from_json(last.state_before) if last.state_before else None
     _state_write(learner.pk, last.card_id, before)
@@ -262,9 +289,20 @@ class RebuildReport:
     changed: int
 
 
-def replay(logs: list[ReviewLog]) -> Memory | None:
-    """A card's memory from its log entries (in order), skipping undone reviews."""
+def replay(
+    logs: list[ReviewLog], parameters: dict[int, list[float]] | None = None
+) -> Memory | None:
+    """A card's memory from its log entries (in order), skipping undone reviews.
+
+    Each review is replayed with the parameters in force when it was recorded
+    (``parameters``: fit id to values; looked up in the database if not given).
+    """
     undone = {log.undoes_id for log in logs if log.kind == ReviewLog.Kind.UNDO}
+    if parameters is None:
+        ids = {log.parameters_id for log in logs if log.parameters_id}
+        parameters = dict(
+            ParameterFit.objects.filter(pk__in=ids).values_list("pk", "parameters")
+        )
     memory = None
     for log in logs:
         if log.kind == ReviewLog.Kind.REVIEW and log.pk not in undone:
@@ -274,6 +312,7 @@ def replay(logs: list[ReviewLog]) -> Memory | None:
                 rating=Rating(log.rating),
                 now=log.reviewed_at,
                 retention=log.retention,
+                parameters=parameters[log.parameters_id] if log.parameters_id else None,
             )
     return memory
 
@@ -288,10 +327,14 @@ def card_states_rebuild(*, learner: Any = None, dry_run: bool = False) -> Rebuil
     for log in logs.iterator(chunk_size=5000):
         by_card[(log.learner_id, log.card_id)].append(log)
     current = {(s.learner_id, s.card_id): memory_of(s) for s in states.iterator()}
+    fits = ParameterFit.objects.all()
+    if learner is not None:
+        fits = fits.filter(learner=learner)
+    parameters = dict(fits.values_list("pk", "parameters"))
     changed = 0
     with transaction.atomic():
         for key in by_card.keys() | current.keys():
-            rebuilt = replay(by_card.get(key, []))
+            rebuilt = replay(by_card.get(key, []), parameters)
             if rebuilt != current.get(key):
                 changed += 1
                 if not dry_run:

@@ -15,7 +15,7 @@ from django.views.decorators.http import (
 
 from revise.accounts.access import can_read_locked
 from revise.accounts.views import safe_next
-from revise.study import anki, selectors, services
+from revise.study import anki, fitting, selectors, services
 from revise.study.forms import AnswerForm, LearnerSettingsForm
 from revise.study.models import Card
 from revise.study.scheduling import LEECH_LAPSES, Rating
@@ -194,7 +194,18 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Study settings saved.")
         return redirect("study:settings")
-    return render(request, "study/settings.html", {"form": form})
+    fit = prefs.last_fit if prefs.pk and prefs.last_fit_id else None
+    in_force = prefs.parameters if prefs.pk and prefs.parameters_id else None
+    return render(
+        request,
+        "study/settings.html",
+        {
+            "form": form,
+            "fit": fit,
+            "in_force": in_force,
+            "min_reviews": fitting.MIN_REVIEWS,
+        },
+    )
 
 
 @require_safe
