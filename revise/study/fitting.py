@@ -31,10 +31,9 @@ from django.db import transaction
 from revise.study.models import LearnerSettings, ParameterFit, ReviewLog
 from revise.study.scheduling import DEFAULT_PARAMETERS, Parameters
 
-# FSRS needs about a thousand reviews before fitted parameters beat the defaults: Anki
-# (from 23.10) asks for 1,000 reviews before it will optimize, and the FSRS authors'
-# guidance is the same (docs.ankiweb.net/deck-options.html#fsrs, "Optimize"; the
-# fsrs4anki wiki, "The Optimal Retention and parameters").
+# The FSRS authors' threshold: "If you have less than 1,000 reviews, please use the default
+# parameters" (FSRS tutorial for Anki, open-spaced-repetition/fsrs4anki, docs/tutorial.md,
+# "Find optimal parameters"); Anki's own Optimize button followed it when FSRS shipped.
 MIN_REVIEWS = 1000
 # After the first fit, fit again every 500 new reviews (about a month at Anki's default
 # load of 20 new cards a day).
