@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("revise.accounts.urls")),
     path("", include("revise.study.urls")),
     path("", include("revise.lessons.urls")),
+    path("", include("revise.lessons.lesson_urls")),
     path("", include("revise.catalog.urls")),
 ]

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,8 +16,7 @@ from django.urls import reverse
 from revise.accounts.access import can_read_locked, chapter_locked_part
 from revise.catalog.models import Chapter, Course, Fact, Subject
 from revise.content.filler import filler_html
-from revise.content.lesson import step_seconds
-from revise.lessons.models import LessonStep
+from revise.lessons.lesson.load import chapter_lesson_length
 
 Viewer = Any  # a User or AnonymousUser
 
@@ -119,18 +117,14 @@ def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> Chapt
 
 
 def study_tools(*, chapter: Chapter) -> StudyTools:
-    """Counts for the chapter's study panel, from the live (not retired) items."""
-    steps = list(
-        LessonStep.objects.filter(chapter=chapter, retired_at__isnull=True).values_list(
-            "kind", flat=True
-        )
-    )
-    seconds = sum(step_seconds(kind) for kind in steps)
+    """Counts for the chapter's study panel, from the live (not retired) items; the
+    lesson's steps and minutes as the lesson itself states them."""
+    steps, minutes = chapter_lesson_length(chapter)
     return StudyTools(
         cards=chapter.cards.filter(retired_at__isnull=True).count(),
         questions=chapter.questions.filter(retired_at__isnull=True).count(),
-        lesson_steps=len(steps),
-        lesson_minutes=math.ceil(seconds / 60) if steps else 0,
+        lesson_steps=steps,
+        lesson_minutes=minutes,
     )
 
 
