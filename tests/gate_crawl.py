@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from revise.catalog.models import Chapter
+from revise.lessons.lesson.load import chapter_lesson
 from revise.lessons.models import Question
 from revise.study.models import Card
 
@@ -43,6 +44,10 @@ def pattern_urls() -> list[str]:
         "token": ["not-a-real-token"],
         "card_id": sorted(Card.objects.values_list("pk", flat=True)),
         "question_id": sorted(Question.objects.values_list("pk", flat=True)),
+        # The lessons' free steps (a locked step's id is made of its locked words).
+        "step_id": sorted(
+            {s.id for c in chapters for s in chapter_lesson(c).steps if not s.locked}
+        ),
         "uidb64": ["MQ"],
     }
     pairs = {(c.course.slug, c.slug) for c in chapters}
