@@ -8,9 +8,9 @@ your notes"):
   definitions' gists); the locked definitions make a reading step of their own, locked.
 - **Then questions**, one per fact at most, in the order of the notes, then the
   author's steps in the author's order; free steps before locked ones:
-  - a definition: "Which term means: …?" among the course's terms (or, when its gist
-    gives the term away, "What does '…' mean?" among their gists); three or more
-    definitions that do not give their terms away make one match step instead;
+  - a definition: "Which term means: …?" among the course's terms; one whose meaning
+    gives its term away is read, not asked; three or more definitions whose meanings
+    do not name their terms outright make one match step instead;
   - a dated event: "When was … signed?" (the card's question) among dates of the same
     precision from the chapter, then the course, none overlapping the answer; with too
     few such dates, a true-false statement of the date (false with a date that
@@ -317,50 +317,30 @@ def _options(
 
 
 def _definition_step(ctx: _Context, fact: FactLike) -> Step | None:
+    """ "Which term means: …?" among other terms of the chapter, then the course. A
+    meaning that gives its term away ("the Communist International" for Comintern, "a
+    small party …" for Vanguard party) is read, not asked: asked the other way round,
+    the one meaning that shares a word with the term would pick itself out too."""
     term, gist = fact.subject.strip(), fact.value.strip()
-    if not term or not gist:
+    if not term or not gist or gives_away(gist, term) or gives_away(term, gist):
         return None
-    pool = [
-        f
+    distractors = [
+        f.subject
         for f in _visible_pool(ctx, fact, "definition")
-        if values.normal(f.subject) != values.normal(term) and f.value
+        if values.normal(f.subject) != values.normal(term)
     ]
-    explain = _explain_of(fact, ctx.vocabulary)
-    if not gives_away(gist, term):
-        distractors = [f.subject for f in pool]
-        if len(set(distractors)) >= MIN_OPTIONS - 1:
-            ident = made_id(CHOICE, "definition", fact.key)
-            options, answer = _options(term, distractors, ident)
-            short = _lower_first(gist, ctx.vocabulary)
-            return Step(
-                id=ident,
-                kind=CHOICE,
-                prompt=f"Which term means: {short}?",
-                locked=fact.locked,
-                options=options,
-                answer=answer,
-                explain=explain,
-                anchor=fact.anchor,
-                about=term,
-                value=gist,
-            )
-    gists = [
-        _sentence_case(f.value)
-        for f in pool
-        if values.normal(f.value) != values.normal(gist)
-    ]
-    if len(set(gists)) < MIN_OPTIONS - 1:
+    if len(set(distractors)) < MIN_OPTIONS - 1:
         return None
     ident = made_id(CHOICE, "definition", fact.key)
-    options, answer = _options(_sentence_case(gist), gists, ident)
+    options, answer = _options(term, distractors, ident)
     return Step(
         id=ident,
         kind=CHOICE,
-        prompt=f"What does '{term}' mean?",
+        prompt=f"Which term means: {_lower_first(gist, ctx.vocabulary)}?",
         locked=fact.locked,
         options=options,
         answer=answer,
-        explain=explain,
+        explain=_explain_of(fact, ctx.vocabulary),
         anchor=fact.anchor,
         about=term,
         value=gist,
