@@ -3,6 +3,7 @@ the command, and a review log that still rebuilds the same states after a fit.""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -258,6 +259,31 @@ def test_a_fit_is_queued_after_enough_reviews_and_not_done_in_the_request(
     assert DBTaskResult.objects.count() == 2
 
 
+def test_answering_through_the_page_queues_the_fit_and_does_not_fit(
+    learner, client, monkeypatch
+):
+    _history(learner, fitting.simulate(TRUE, reviews=1200, seed=9))
+    LearnerSettings.objects.create(
+        learner=learner, reviews_since_fit=fitting.MIN_REVIEWS - 1
+    )
+    monkeypatch.setattr(
+        fitting, "fit", lambda train: pytest.fail("fitted in a request")
+    )
+    client.force_login(learner)
+    session = "/study/lenin/foreign-policy/"
+    html = client.get(session).content.decode()
+    form = {
+        name: re.search(rf'name="{name}" value="(\w*)"', html).group(1)
+        for name in ("card", "token", "page")
+    }
+    response = client.post(session, {**form, "rating": "3", "shown_at": "1"})
+    assert response.status_code == 302
+    assert DBTaskResult.objects.get().task_path == (
+        "revise.study.tasks.learner_parameters_fit"
+    )
+    assert not ParameterFit.objects.exists()
+
+
 def test_the_task_fits_when_the_worker_runs_it(learner):
     from revise.study.tasks import learner_parameters_fit
 
@@ -292,3 +318,15 @@ def test_the_settings_page_shows_the_fit(learner, client):
     page = client.get("/settings/study/").content.decode()
     assert "fitted to your reviews on 27 November 2026" in page
     assert f"log loss {fit.log_loss:.3f} vs {fit.default_log_loss:.3f}" in page
+
+
+def test_a_learner_with_fits_can_be_deleted(learner):
+    _history(learner, fitting.simulate(TRUE, reviews=1500, seed=3))
+    fit = fitting.learner_fit(learner_id=learner.pk, now=NOW)
+    assert fit.kept
+    card = Card.objects.filter(key__startswith="fit-test-").first()
+    assert (
+        _answer(learner, card, Rating.GOOD, NOW + timedelta(days=1)).parameters == fit
+    )
+    learner.delete()
+    assert not ParameterFit.objects.exists() and not ReviewLog.objects.exists()

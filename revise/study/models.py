@@ -52,7 +52,7 @@ class LearnerSettings(models.Model):
         "ParameterFit",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="+",
     )
     last_fit = models.ForeignKey(
@@ -173,7 +173,7 @@ class ReviewLog(models.Model):
     # The FSRS parameters in force when the review was recorded (None: the defaults),
     # so that a rebuild from the log schedules each review as it was scheduled.
     parameters = models.ForeignKey(
-        ParameterFit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ParameterFit, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
 
     class Meta:
