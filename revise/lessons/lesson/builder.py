@@ -12,9 +12,10 @@ your notes"):
     gives its term away is read, not asked; three or more definitions whose meanings
     do not name their terms outright make one match step instead;
   - a dated event: "When was … signed?" (the card's question) among dates of the same
-    precision from the chapter, then the course, none overlapping the answer; with too
-    few such dates, a true-false statement of the date (false with a date that
-    overlaps nothing);
+    precision from the chapter, then the course, none overlapping the answer; every
+    other event (or one with too few such dates) a true-false statement of its date,
+    true or false by a fixed coin, false with another event's date of its precision
+    (none at all: no statement, since it could only ever be true);
   - a figure: its clause with the figure as a blank;
   - a person's view: "Which historian argues …?" among the course's people; three or
     more people in a chapter make one match step (person to view) instead;
@@ -464,18 +465,15 @@ def _event_step(
                     value=level,
                 )
     true_statement = _event_statement(question, answer)
-    if true_statement is None:
-        return None
+    wrong = next(
+        (d[0] for d in (_date_distractors(lv, fact, ctx) for lv in levels) if d), None
+    )
+    swapped = _event_statement(question, wrong) if wrong else None
+    if true_statement is None or swapped is None:
+        return None  # a statement that could only ever be true tests nothing
     ident = made_id(TRUE_FALSE, "event", fact.key)
-    prompt, truth = true_statement, True
-    if _stable_bit(ident):  # false, with the first date of the answer's precision
-        wrong = next(
-            (d[0] for d in (_date_distractors(lv, fact, ctx) for lv in levels) if d),
-            None,
-        )
-        swapped = _event_statement(question, wrong) if wrong else None
-        if swapped:
-            prompt, truth = swapped, False
+    truth = not _stable_bit(ident)  # false: another event's date of its precision
+    prompt = true_statement if truth else swapped
     return Step(
         id=ident,
         kind=TRUE_FALSE,
