@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import fsrs
 import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
@@ -35,6 +36,8 @@ def test_fit_on_a_synthetic_learner_beats_the_defaults_on_held_out_reviews():
     assert result.fitted.log_loss < result.default.log_loss
     assert result.fitted.rmse < result.default.rmse
     assert result.better
+    # Values the ``fsrs`` scheduler accepts (it refuses parameters out of its bounds).
+    fsrs.Scheduler(parameters=result.parameters)
     # The initial stabilities move from the defaults towards the true learner's.
     assert abs(result.parameters[2] - TRUE[2]) < abs(DEFAULT_PARAMETERS[2] - TRUE[2])
 

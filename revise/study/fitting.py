@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import fsrs.scheduler
 import fsrs_rs_python as fsrs_rs
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -129,9 +130,18 @@ def items_split(
 
 
 def fit(train: Sequence[fsrs_rs.FSRSItem]) -> Parameters:
-    """FSRS parameters fitted to ``train`` by fsrs-rs (rounded for storage)."""
+    """FSRS parameters fitted to ``train`` by fsrs-rs, rounded for storage and held
+    within the bounds the ``fsrs`` scheduler accepts."""
     values = fsrs_rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(list(train))
-    return tuple(round(value, 6) for value in values)
+    return tuple(
+        min(max(round(value, 6), low), high)
+        for value, low, high in zip(
+            values,
+            fsrs.scheduler.LOWER_BOUNDS_PARAMETERS,
+            fsrs.scheduler.UPPER_BOUNDS_PARAMETERS,
+            strict=True,
+        )
+    )
 
 
 def retrievability(
