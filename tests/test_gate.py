@@ -249,6 +249,22 @@ def test_anonymous_visitor_gets_no_locked_marker_anywhere(client, marked):
     assert not any(MARKER in p.text for p in pages)
 
 
+def test_anonymous_search_for_locked_words_gets_no_locked_marker(client, marked):
+    """Search results obey the gate: the query is echoed back, nothing locked is."""
+    from urllib.parse import parse_qs, urlsplit
+
+    words = [*marked[::2], "locked heading", "Treaty", "Pipes", "blunder"]
+    pages = crawl(client, extra=[f"/search/?q={w}" for w in words])
+    searched = [p for p in pages if p.url.startswith("/search/?q=")]
+    assert len(searched) >= len(words)
+    assert any("In the locked part of Chapter 1" in p.text for p in searched)
+    for page in pages:
+        query = parse_qs(urlsplit(page.url).query).get("q", [""])[0]
+        text = page.text.replace(query, "") if query else page.text
+        shown = [m for m in marked if m in text or m in unescape(text)]
+        assert shown == [], page.url
+
+
 def test_expired_session_gets_no_locked_marker(client, marked):
     user = User.objects.create_user("expired@example.com", PASSWORD)
     client.force_login(user)

@@ -157,3 +157,30 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.subject or self.value}"
+
+
+class SearchDocument(models.Model):
+    """One searchable piece of a chapter, written by the import (``revise/catalog/search.py``).
+
+    A chapter, a section (a heading and its text, split where the locked part starts),
+    a definition, event, figure or view, a card or a self-review question. ``locked`` rows
+    hold locked words: search shows them only to those ``revise/accounts/access.py``
+    allows. On SQLite an FTS5 table mirrors ``title`` and ``body``; on PostgreSQL a GIN
+    index covers their tsvector (migration 0003).
+    """
+
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="search_documents"
+    )
+    position = models.PositiveIntegerField()
+    kind = models.TextField()
+    title = models.TextField()
+    body = models.TextField(blank=True)
+    anchor = models.TextField(blank=True)
+    locked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["chapter", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from revise.catalog import search
 from revise.catalog.models import Chapter, ChapterLocked, Course, Fact, Subject
 from revise.content import model as content
 from revise.content.limits import SUBJECT
@@ -94,6 +95,8 @@ def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
                 report=report,
             )
         _facts_sync(course, pairs, report=report)
+        if rewritten := search.documents_sync(course, pairs):  # in the same transaction
+            report.updated["search documents"] += rewritten
         if report.changed and course.imported_at != now:
             course.imported_at = now
             course.save(update_fields=["imported_at"])

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from revise.catalog import search as catalog_search
 from revise.catalog import selectors
 
 
@@ -35,3 +36,10 @@ def cheatsheet(request: HttpRequest, course_slug: str) -> HttpResponse:
     sheet = selectors.cheatsheet_get(course_slug=course_slug, viewer=request.user)
     # Like a chapter page, it depends on who asks: kept out of shared caches.
     return render(request, "catalog/cheatsheet.html", {"sheet": sheet})
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    results = catalog_search.search(request.GET.get("q", ""), viewer=request.user)
+    # Results depend on who asks (locked documents): kept out of shared caches.
+    return render(request, "catalog/search.html", {"results": results})
