@@ -246,7 +246,9 @@ def test_anonymous_visitor_gets_no_locked_marker_anywhere(client, marked):
     sheet = [p for p in pages if p.url.startswith("/courses/marked/cheatsheet/")]
     assert sheet and any("Unlock the whole cheatsheet" in p.text for p in sheet)
     assert leaks(pages, marked) == []
-    assert not any(MARKER in p.text for p in pages)
+    # any marker at all, even one the course writer did not list; as "zqx" and three
+    # digits, since a random CSRF token holds the bare "zqx" in about one run in twenty
+    assert not any(re.search(rf"{MARKER}\d{{3}}", p.text) for p in pages)
 
 
 def test_anonymous_search_for_locked_words_gets_no_locked_marker(client, marked):
@@ -322,7 +324,9 @@ def test_error_pages_carry_no_locked_text(client, marked):
     for url in ["/courses/marked/nope/", f"/courses/marked/chapter-1/{marked[0]}/"]:
         response = client.get(url)
         assert response.status_code == 404
-        assert MARKER not in response.content.decode().replace(url, "")
+        assert not re.search(
+            rf"{MARKER}\d{{3}}", response.content.decode().replace(url, "")
+        )
 
 
 # --- leak test on the sample course ---------------------------------------------------
