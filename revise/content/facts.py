@@ -44,7 +44,7 @@ from revise.content.derive.historians import (
     person_views,
 )
 from revise.content.derive.text import (
-    DASH,
+    GIST_WORDS,
     STOPWORDS,
     SUBORDINATE,
     sentences,
@@ -52,8 +52,6 @@ from revise.content.derive.text import (
     strip_numbering,
 )
 from revise.content.model import Fact, TextBlock
-
-GIST_WORDS = 25
 
 # The kind of person whose views a course reports, by the words of its subject.
 SUBJECT_ROLES = {
@@ -384,4 +382,4 @@ def _views(
         )
 
 
-__all__ = ["DASH", "GIST_WORDS", "Fact", "definition_gist", "extract_facts"]
+__all__ = ["GIST_WORDS", "Fact", "definition_gist", "extract_facts"]

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from revise.content.derive.text import Draft, lower_first, slugify
+from revise.content.derive.text import GIST_WORDS, Draft, lower_first, slugify
 from revise.content.model import Fact
-
-GIST_WORDS = 25  # as in revise/content/facts.py
 
 
 def definition_cards(fact: Fact, vocabulary: set[str]) -> Iterator[Draft]:

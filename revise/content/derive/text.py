@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from revise.content.model import Fact
 
 MAX_FRONT = 200
+GIST_WORDS = 25  # the longest gist of a definition a card asks or answers with
 
 DASH = r"\s*[-\u2013\u2014]\s*"
 NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[IVX]+\.)\s+")
