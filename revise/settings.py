@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "revise.catalog",
     "revise.study",
     "revise.lessons",
+    "revise.progress",
 ]
 
 MIDDLEWARE = [

@@ -245,6 +245,9 @@ def test_anonymous_visitor_gets_no_locked_marker_anywhere(client, marked):
     assert any("Unlock the rest of this chapter" in p.text for p in pages)
     sheet = [p for p in pages if p.url.startswith("/courses/marked/cheatsheet/")]
     assert sheet and any("Unlock the whole cheatsheet" in p.text for p in sheet)
+    # the dashboard is crawled too, and sends a visitor to sign in
+    dashboard = [p for p in pages if p.url.startswith("/dashboard/")]
+    assert dashboard and all(p.status in (302, 405) for p in dashboard)
     assert leaks(pages, marked) == []
     # any marker at all, even one the course writer did not list; as "zqx" and three
     # digits, since a random CSRF token holds the bare "zqx" in about one run in twenty

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from revise.catalog import search as catalog_search
@@ -10,6 +10,9 @@ from revise.catalog import selectors
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        # A signed-in learner's home is their dashboard.
+        return redirect("progress:dashboard")
     return render(request, "catalog/home.html", {"subjects": selectors.subject_list()})
 
 

@@ -1,0 +1,371 @@
+"""Dashboard reads: today's work, the streak, time studied, progress per course.
+
+Every read is filtered by the learner first: another learner's rows never count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+)
+from django.db.models.functions import TruncDate
+
+from revise.accounts.access import can_read_locked
+from revise.catalog.models import Chapter, Course
+from revise.lessons.models import LessonAttempt, Question, SelfReviewAttempt
+from revise.study.models import Card, CardState, ReviewLog, Suspension
+from revise.study.selectors import (
+    Deck,
+    StudyCounts,
+    learner_settings_get,
+    new_cards_introduced,
+    study_counts,
+    study_day,
+)
+
+# Anki counts a review card as mature from an interval of 21 days; FSRS's stability is
+# the interval at 90% retention, so a stability of 21 days or more is mature here.
+MATURE_DAYS = 21
+# A lesson left open for hours is not hours of study: each attempt counts at most this.
+LESSON_TIME_CAP = timedelta(hours=1)
+
+
+# --- Study days and the streak (pure functions) -----------------------------------
+
+
+def study_date(moment: datetime, *, time_zone: str, hour: int) -> date:
+    """The learner's study day a moment falls in: the local date, where a day begins at
+    ``hour`` o'clock local time (before that it is still the day before)."""
+    local = moment.astimezone(ZoneInfo(time_zone))
+    day = local.date()
+    return day - timedelta(days=1) if local.hour < hour else day
+
+
+def streak_length(days: Iterable[date], *, today: date) -> int:
+    """Days in a row with some activity, ending today, or yesterday if nothing was
+    done yet today (the streak is not broken until today is over)."""
+    active = set(days)
+    day = today if today in active else today - timedelta(days=1)
+    count = 0
+    while day in active:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def streak_of(
+    moments: Iterable[datetime], *, now: datetime, time_zone: str, hour: int
+) -> int:
+    """The streak of a learner active at ``moments``, seen at ``now``."""
+    days = {study_date(m, time_zone=time_zone, hour=hour) for m in moments}
+    return streak_length(days, today=study_date(now, time_zone=time_zone, hour=hour))
+
+
+# --- Queries ------------------------------------------------------------------------
+
+
+def _reviews(learner: Any):
+    """The learner's answers that stand (undo rows and undone answers left out)."""
+    return ReviewLog.objects.filter(
+        learner=learner, kind=ReviewLog.Kind.REVIEW, undone_by__isnull=True
+    )
+
+
+def reviews_per_day(
+    *, learner: Any, time_zone: str, hour: int, since: datetime | None = None
+) -> dict[date, int]:
+    """Reviews per study day, grouped in the database.
+
+    The day is the local date of ``reviewed_at - hour`` hours, which is
+    :func:`study_date` except within the hour a clock change moves.
+    """
+    reviews = _reviews(learner)
+    if since is not None:
+        reviews = reviews.filter(reviewed_at__gte=since)
+    shifted = ExpressionWrapper(
+        F("reviewed_at") - timedelta(hours=hour), output_field=DateTimeField()
+    )
+    rows = (
+        reviews.order_by()
+        .annotate(day=TruncDate(shifted, tzinfo=ZoneInfo(time_zone)))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    return dict(rows)
+
+
+def due_now_count(*, learner: Any, now: datetime) -> int:
+    """Cards due now across all courses (the header's count): one query."""
+    suspended = Suspension.objects.filter(learner=learner, card=OuterRef("card_id"))
+    states = CardState.objects.filter(
+        learner=learner,
+        due__lte=now,
+        card__retired_at__isnull=True,
+        card__chapter__retired_at__isnull=True,
+    )
+    if not can_read_locked(learner):
+        states = states.filter(card__locked=False)
+    return states.exclude(Exists(suspended)).count()
+
+
+@dataclass(frozen=True)
+class ChapterProgress:
+    chapter: Chapter
+    lesson_score: int | None  # best finished attempt, as score out of lesson_total
+    lesson_total: int | None
+    points_covered: int  # self-review points covered (best attempt per question)
+    points_total: int
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    course: Course
+    counts: StudyCounts
+    new: int
+    learning: int
+    young: int
+    mature: int
+    chapters: list[ChapterProgress] = field(default_factory=list)
+
+    @property
+    def due_today(self) -> int:
+        return self.counts.learning + self.counts.due
+
+
+@dataclass(frozen=True)
+class Continue:
+    chapter: Chapter
+    at: datetime
+    activity: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    due_now: int
+    due_today: int
+    new_today: int
+    streak: int
+    reviews_today: int
+    seconds_today: int
+    continue_at: Continue | None
+    courses: list[CourseProgress]
+
+    @property
+    def minutes_today(self) -> int:
+        return round(self.seconds_today / 60)
+
+
+def _courses() -> list[Course]:
+    chapters = Chapter.objects.filter(retired_at__isnull=True).order_by("position")
+    return list(
+        Course.objects.filter(chapters__retired_at__isnull=True)
+        .distinct()
+        .order_by("title")
+        .prefetch_related(
+            Prefetch("chapters", queryset=chapters, to_attr="chapter_list")
+        )
+    )
+
+
+def _card_states(learner: Any) -> dict[int, dict[str, int]]:
+    """Per course: the learner's cards learning, young and mature, and seen at all."""
+    states = CardState.objects.filter(
+        learner=learner,
+        card__retired_at__isnull=True,
+        card__chapter__retired_at__isnull=True,
+    )
+    if not can_read_locked(learner):
+        states = states.filter(card__locked=False)
+    rows = (
+        states.order_by()
+        .values("card__course_id")
+        .annotate(
+            seen=Count("id"),
+            learning=Count("id", filter=Q(state__in=[1, 3])),
+            young=Count("id", filter=Q(state=2, stability__lt=MATURE_DAYS)),
+            mature=Count("id", filter=Q(state=2, stability__gte=MATURE_DAYS)),
+        )
+    )
+    return {row.pop("card__course_id"): row for row in rows}
+
+
+def _card_totals(learner: Any) -> dict[int, int]:
+    cards = Card.objects.filter(
+        retired_at__isnull=True, chapter__retired_at__isnull=True
+    )
+    if not can_read_locked(learner):
+        cards = cards.filter(locked=False)
+    rows = cards.order_by().values("course_id").annotate(n=Count("id"))
+    return {row["course_id"]: row["n"] for row in rows}
+
+
+def _lesson_best(learner: Any) -> dict[int, tuple[int, int]]:
+    """Per chapter: the best finished lesson attempt (by share right) as (score, total)."""
+    best: dict[int, tuple[int, int]] = {}
+    attempts = LessonAttempt.objects.filter(
+        learner=learner, finished_at__isnull=False, redo_of__isnull=True, total__gt=0
+    ).values_list("chapter_id", "score", "total")
+    for chapter_id, score, total in attempts:
+        held = best.get(chapter_id)
+        if held is None or score / total > held[0] / held[1]:
+            best[chapter_id] = (score, total)
+    return best
+
+
+def _self_review(learner: Any) -> tuple[dict[int, int], dict[int, int]]:
+    """Per chapter: points covered (best attempt per question) and points in all."""
+    totals: dict[int, int] = {}
+    questions = Question.objects.filter(
+        retired_at__isnull=True, chapter__retired_at__isnull=True
+    ).values_list("chapter_id", "guidance_html")
+    for chapter_id, guidance in questions:
+        totals[chapter_id] = totals.get(chapter_id, 0) + len(guidance or [])
+    best: dict[tuple[int, int], int] = {}
+    attempts = SelfReviewAttempt.objects.filter(
+        learner=learner, question__retired_at__isnull=True
+    ).values_list("question__chapter_id", "question_id", "covered")
+    for chapter_id, question_id, covered in attempts:
+        key = (chapter_id, question_id)
+        best[key] = max(best.get(key, 0), covered)
+    covered_by_chapter: dict[int, int] = {}
+    for (chapter_id, _), covered in best.items():
+        covered_by_chapter[chapter_id] = covered_by_chapter.get(chapter_id, 0) + covered
+    return covered_by_chapter, totals
+
+
+def _continue(learner: Any) -> Continue | None:
+    """The chapter of the learner's latest review, lesson or self review."""
+    candidates: list[Continue] = []
+    review = (
+        _reviews(learner)
+        .filter(card__chapter__retired_at__isnull=True)
+        .select_related("card__chapter__course")
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+    if review:
+        candidates.append(Continue(review.card.chapter, review.reviewed_at, "cards"))
+    lesson = (
+        LessonAttempt.objects.filter(learner=learner, chapter__retired_at__isnull=True)
+        .select_related("chapter__course")
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    if lesson:
+        candidates.append(Continue(lesson.chapter, lesson.started_at, "lesson"))
+    attempt = (
+        SelfReviewAttempt.objects.filter(
+            learner=learner, question__chapter__retired_at__isnull=True
+        )
+        .select_related("question__chapter__course")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if attempt:
+        candidates.append(
+            Continue(attempt.question.chapter, attempt.created_at, "self review")
+        )
+    return max(candidates, key=lambda c: c.at, default=None)
+
+
+def _activity_days(learner: Any, time_zone: str, hour: int) -> set[date]:
+    """Study days with a review that stands, a lesson attempt or a self review."""
+    days = set(reviews_per_day(learner=learner, time_zone=time_zone, hour=hour))
+    moments = [
+        *LessonAttempt.objects.filter(learner=learner).values_list(
+            "started_at", flat=True
+        ),
+        *SelfReviewAttempt.objects.filter(learner=learner).values_list(
+            "created_at", flat=True
+        ),
+    ]
+    days |= {study_date(m, time_zone=time_zone, hour=hour) for m in moments}
+    return days
+
+
+def _seconds_today(learner: Any, since: datetime) -> tuple[int, int]:
+    """Reviews today and seconds studied today: review durations plus lesson time."""
+    totals = (
+        _reviews(learner)
+        .filter(reviewed_at__gte=since)
+        .aggregate(n=Count("id"), ms=Sum("duration_ms"))
+    )
+    seconds = (totals["ms"] or 0) / 1000
+    lessons = LessonAttempt.objects.filter(
+        learner=learner, started_at__gte=since, finished_at__isnull=False
+    ).values_list("started_at", "finished_at")
+    for started, finished in lessons:
+        seconds += min(finished - started, LESSON_TIME_CAP).total_seconds()
+    return totals["n"], round(seconds)
+
+
+def dashboard_get(*, learner: Any, now: datetime) -> Dashboard:
+    """Everything the dashboard shows, for this learner only."""
+    prefs = learner_settings_get(learner=learner)
+    day = study_day(prefs=prefs, now=now)
+    tz, hour = prefs.time_zone, prefs.day_starts_at
+    states = _card_states(learner)
+    totals = _card_totals(learner)
+    lesson_best = _lesson_best(learner)
+    covered, points = _self_review(learner)
+    courses = []
+    for course in _courses():
+        counts = study_counts(
+            deck=Deck(course=course, chapter=None), learner=learner, now=now
+        )
+        row = states.get(course.pk, {"seen": 0, "learning": 0, "young": 0, "mature": 0})
+        chapters = [
+            ChapterProgress(
+                chapter=chapter,
+                lesson_score=lesson_best.get(chapter.pk, (None, None))[0],
+                lesson_total=lesson_best.get(chapter.pk, (None, None))[1],
+                points_covered=covered.get(chapter.pk, 0),
+                points_total=points.get(chapter.pk, 0),
+            )
+            for chapter in course.chapter_list
+        ]
+        courses.append(
+            CourseProgress(
+                course=course,
+                counts=counts,
+                new=max(0, totals.get(course.pk, 0) - row["seen"]),
+                learning=row["learning"],
+                young=row["young"],
+                mature=row["mature"],
+                chapters=chapters,
+            )
+        )
+    allowance = max(
+        0,
+        prefs.new_cards_per_day
+        - new_cards_introduced(learner=learner, since=day.start),
+    )
+    reviews_today, seconds_today = _seconds_today(learner, day.start)
+    return Dashboard(
+        due_now=due_now_count(learner=learner, now=now),
+        due_today=sum(c.due_today for c in courses),
+        new_today=min(allowance, sum(c.counts.new_today for c in courses)),
+        streak=streak_length(
+            _activity_days(learner, tz, hour),
+            today=study_date(now, time_zone=tz, hour=hour),
+        ),
+        reviews_today=reviews_today,
+        seconds_today=seconds_today,
+        continue_at=_continue(learner),
+        courses=courses,
+    )

@@ -1,0 +1,216 @@
+"""The dashboard: streaks across time zones and day starts, counts, only one's own data."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.test import Client
+
+from revise.accounts.models import User
+from revise.catalog.services import course_import
+from revise.lessons.models import LessonAttempt
+from revise.progress import selectors
+from revise.progress.selectors import streak_length, streak_of, study_date
+from revise.study import services
+from revise.study.models import Card, LearnerSettings
+from revise.study.scheduling import Rating
+from tests.conftest import SAMPLE_COURSE
+
+PASSWORD = "a long enough password"
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+# --- pure functions -------------------------------------------------------------------
+
+
+def test_study_date_follows_the_day_start_hour():
+    # 03:59 local is still yesterday's study day when days start at 04:00.
+    assert study_date(utc(2026, 3, 10, 3, 59), time_zone="UTC", hour=4) == date(
+        2026, 3, 9
+    )
+    assert study_date(utc(2026, 3, 10, 4, 0), time_zone="UTC", hour=4) == date(
+        2026, 3, 10
+    )
+    assert study_date(utc(2026, 3, 10, 0, 30), time_zone="UTC", hour=0) == date(
+        2026, 3, 10
+    )
+
+
+def test_study_date_is_in_the_learners_time_zone():
+    moment = utc(2026, 3, 10, 23, 30)  # 08:30 on the 11th in Tokyo, 19:30 in New York
+    assert study_date(moment, time_zone="Asia/Tokyo", hour=4) == date(2026, 3, 11)
+    assert study_date(moment, time_zone="America/New_York", hour=4) == date(2026, 3, 10)
+    # 02:30 UTC is 22:30 the evening before in New York (EDT from 8 March 2026).
+    assert study_date(
+        utc(2026, 3, 11, 2, 30), time_zone="America/New_York", hour=4
+    ) == date(2026, 3, 10)
+
+
+def test_streak_counts_days_in_a_row_ending_today_or_yesterday():
+    today = date(2026, 5, 20)
+    days = [date(2026, 5, d) for d in (15, 17, 18, 19)]
+    assert streak_length(days, today=today) == 3  # 17, 18, 19: today not done yet
+    assert streak_length([*days, today], today=today) == 4
+    assert streak_length([date(2026, 5, 18)], today=today) == 0  # broken yesterday
+    assert streak_length([], today=today) == 0
+
+
+def test_streak_across_time_zones_and_the_day_boundary():
+    # Three evenings in New York (21:00 EDT = 01:00 UTC the next day).
+    moments = [utc(2026, 6, d, 1, 0) for d in (2, 3, 4)]
+    now = utc(2026, 6, 4, 15, 0)  # 11:00 on the 4th in New York
+    assert streak_of(moments, now=now, time_zone="America/New_York", hour=4) == 3
+    # In UTC the same moments fall on the 2nd, 3rd and 4th (01:00 < 04:00: the 1st,
+    # 2nd and 3rd study days): still three in a row, ending yesterday.
+    assert streak_of(moments, now=now, time_zone="UTC", hour=4) == 3
+    # With days starting at midnight UTC they are the 2nd to the 4th: ending today.
+    assert streak_of(moments, now=now, time_zone="UTC", hour=0) == 3
+    # Reviews at 23:30 and 00:30 local are one study day when days start at 04:00...
+    late = [utc(2026, 6, 1, 23, 30), utc(2026, 6, 2, 0, 30)]
+    at = utc(2026, 6, 2, 12, 0)
+    assert streak_of(late, now=at, time_zone="UTC", hour=4) == 1
+    # ...and two when they start at midnight.
+    assert streak_of(late, now=at, time_zone="UTC", hour=0) == 2
+    # In Tokyo (UTC+9) both are the 2nd's morning: one day, today.
+    assert streak_of(late, now=at, time_zone="Asia/Tokyo", hour=4) == 1
+
+
+# --- the dashboard ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def course(db):
+    course_import(path=SAMPLE_COURSE)
+
+
+def _learner(email: str) -> User:
+    return User.objects.create_user(email, PASSWORD)
+
+
+def _review(learner: User, card: Card, rating: Rating, now: datetime, ms: int = 0):
+    token = services.card_token(learner=learner, card_id=card.pk)
+    outcome = services.card_review_record(
+        learner=learner, card=card, rating=rating, token=token, now=now, duration_ms=ms
+    )
+    assert outcome.recorded
+    return outcome.log
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, course):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert (
+        response["Location"].startswith("/accounts/sign-in/")
+        or "next=" in (response["Location"])
+    )
+    assert "/dashboard/" in response["Location"]
+
+
+def test_signed_in_home_is_the_dashboard_and_the_header_links_study(client, course):
+    learner = _learner("a@example.com")
+    client.force_login(learner)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    html = client.get("/dashboard/").content.decode()
+    assert 'class="study-link"' in html
+    assert "Study now: Case study: Vladimir Lenin" in html  # new cards to learn
+    anonymous = Client().get("/").content.decode()
+    assert "study-link" not in anonymous
+
+
+def test_dashboard_counts_only_the_learners_own_reviews(client, course):
+    ann, bob = _learner("ann@example.com"), _learner("bob@example.com")
+    cards = list(Card.objects.filter(locked=False).order_by("sequence")[:6])
+    now = datetime.now(UTC)
+    for card in cards[:2]:
+        _review(ann, card, Rating.GOOD, now - timedelta(minutes=5), ms=30_000)
+    for card in cards:
+        _review(bob, card, Rating.GOOD, now - timedelta(minutes=5), ms=90_000)
+    # Yesterday, too, for Bob only.
+    LessonAttempt.objects.create(
+        learner=bob,
+        chapter=cards[0].chapter,
+        version="x",
+        started_at=now - timedelta(days=1),
+        finished_at=now - timedelta(days=1) + timedelta(minutes=5),
+        score=3,
+        total=4,
+    )
+    # The study day began between one and two hours ago: the reviews are today's.
+    LearnerSettings.objects.update_or_create(
+        learner=ann,
+        defaults={"time_zone": "UTC", "day_starts_at": (now - timedelta(hours=1)).hour},
+    )
+    dash = selectors.dashboard_get(learner=ann, now=now)
+    assert dash.reviews_today == 2
+    assert dash.seconds_today == 60
+    assert dash.streak == 1
+    [row] = dash.courses
+    assert row.learning == 2 and row.young == 0 and row.mature == 0
+    assert all(ch.lesson_total is None for ch in row.chapters)
+    assert dash.continue_at.chapter == cards[1].chapter
+    client.force_login(ann)
+    html = client.get("/dashboard/").content.decode()
+    assert '<dd data-stat="reviews-today">2</dd>' in html
+    assert '<dd data-stat="minutes-today">1 min</dd>' in html
+
+
+def test_undone_reviews_do_not_count_and_lessons_keep_the_streak(course):
+    ann = _learner("ann@example.com")
+    LearnerSettings.objects.update_or_create(
+        learner=ann, defaults={"time_zone": "UTC", "day_starts_at": 4}
+    )
+    card = Card.objects.filter(locked=False).order_by("sequence").first()
+    now = utc(2030, 1, 10, 12, 0)
+    _review(ann, card, Rating.GOOD, now - timedelta(days=1))
+    services.review_undo(learner=ann, now=now - timedelta(days=1))
+    assert selectors.dashboard_get(learner=ann, now=now).streak == 0
+    LessonAttempt.objects.create(
+        learner=ann,
+        chapter=card.chapter,
+        version="x",
+        started_at=now - timedelta(days=1),
+        finished_at=now - timedelta(days=1) + timedelta(minutes=2),
+        score=2,
+        total=4,
+    )
+    LessonAttempt.objects.create(
+        learner=ann,
+        chapter=card.chapter,
+        version="x",
+        started_at=now - timedelta(days=2),
+        finished_at=now - timedelta(days=2) + timedelta(minutes=2),
+        score=3,
+        total=4,
+    )
+    dash = selectors.dashboard_get(learner=ann, now=now)
+    assert dash.streak == 2
+    chapter = next(c for c in dash.courses[0].chapters if c.chapter == card.chapter)
+    assert (chapter.lesson_score, chapter.lesson_total) == (3, 4)
+
+
+def test_mature_means_a_stability_of_21_days_or_more(course):
+    ann = _learner("ann@example.com")
+    cards = list(Card.objects.filter(locked=False).order_by("sequence")[:2])
+    start = utc(2030, 1, 1, 12)
+    for card in cards:
+        _review(ann, card, Rating.EASY, start)
+    from revise.study.models import CardState
+
+    CardState.objects.filter(card=cards[0]).update(state=2, stability=21.0)
+    CardState.objects.filter(card=cards[1]).update(state=2, stability=20.9)
+    row = selectors.dashboard_get(learner=ann, now=start).courses[0]
+    assert (row.young, row.mature, row.learning) == (1, 1, 0)
+
+
+def test_header_due_count_is_one_query(course, django_assert_num_queries):
+    ann = _learner("ann@example.com")
+    card = Card.objects.filter(locked=False).order_by("sequence").first()
+    now = utc(2030, 1, 1, 12)
+    _review(ann, card, Rating.AGAIN, now)
+    with django_assert_num_queries(1):
+        assert selectors.due_now_count(learner=ann, now=now + timedelta(hours=1)) == 1
