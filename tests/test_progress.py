@@ -214,3 +214,104 @@ def test_header_due_count_is_one_query(course, django_assert_num_queries):
     _review(ann, card, Rating.AGAIN, now)
     with django_assert_num_queries(1):
         assert selectors.due_now_count(learner=ann, now=now + timedelta(hours=1)) == 1
+
+
+# --- charts ---------------------------------------------------------------------------
+
+
+def test_true_retention_per_week_against_a_hand_computed_example():
+    from revise.progress.charts import DayReviews, weekly
+
+    today = date(2026, 5, 20)  # a Wednesday; its week began on Monday the 18th
+    days = [
+        DayReviews(date(2026, 5, 11), reviews=10, learned=4, passed=3),
+        DayReviews(date(2026, 5, 17), reviews=6, learned=6, passed=3),  # Sunday
+        DayReviews(date(2026, 5, 18), reviews=5, learned=0, passed=0),
+        DayReviews(date(2026, 5, 19), reviews=5, learned=5, passed=5),
+        DayReviews(date(2026, 1, 1), reviews=99, learned=99, passed=99),  # too old
+    ]
+    weeks = weekly(days, today=today, weeks=3)
+    assert [w.start for w in weeks] == [
+        date(2026, 5, 4),
+        date(2026, 5, 11),
+        date(2026, 5, 18),
+    ]
+    assert [w.reviews for w in weeks] == [0, 16, 10]
+    assert weeks[0].retention is None
+    assert weeks[1].retention == 6 / 10  # (3 + 3) passed of (4 + 6) learned
+    assert weeks[2].retention == 1.0
+
+
+def test_forecast_against_a_hand_computed_example():
+    from revise.progress.charts import forecast
+
+    now = utc(2026, 5, 20, 12)  # New York: 08:00 on the 20th
+    dues = [
+        utc(2026, 5, 1),  # overdue: today
+        utc(2026, 5, 20, 20),  # 16:00 local, today
+        utc(2026, 5, 21, 6),  # 02:00 local on the 21st: still the 20th's study day
+        utc(2026, 5, 21, 9),  # 05:00 local: the 21st
+        utc(2026, 6, 18, 12),  # day 29
+        utc(2026, 6, 19, 12),  # day 30: beyond the forecast
+    ]
+    days = forecast(dues, now=now, time_zone="America/New_York", hour=4)
+    assert len(days) == 30 and days[0][0] == date(2026, 5, 20)
+    assert days[0][1] == 3 and days[1][1] == 1 and days[29][1] == 1
+    assert sum(n for _, n in days) == 5
+
+
+def test_charts_count_only_the_learners_own_reviews_and_are_served_as_svg(
+    client, course
+):
+    from revise.progress.charts import chart_numbers_get
+
+    ann, bob = _learner("ann@example.com"), _learner("bob@example.com")
+    cards = list(Card.objects.filter(locked=False).order_by("sequence")[:4])
+    now = datetime.now(UTC)
+    _review(ann, cards[0], Rating.GOOD, now - timedelta(minutes=1))
+    for card in cards:
+        _review(bob, card, Rating.GOOD, now - timedelta(minutes=1))
+    numbers = chart_numbers_get(learner=ann, now=now)
+    assert sum(d.reviews for d in numbers.days) == 1
+    assert sum(w.reviews for w in numbers.weeks) == 1
+    assert sum(n for _, n in numbers.forecast) == 1
+    client.force_login(ann)
+    for name in ("heatmap", "weekly", "forecast"):
+        response = client.get(f"/dashboard/{name}.svg")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("image/svg+xml")
+        assert "'unsafe-inline'" in response["Content-Security-Policy"]
+        assert "script-src 'none'" in response["Content-Security-Policy"]
+        svg = response.content.decode()
+        assert svg.startswith("<svg") and "<title>" in svg and "<desc>" in svg
+    page = client.get("/dashboard/")
+    assert "'unsafe-inline'" not in page["Content-Security-Policy"]
+    html = page.content.decode()
+    assert '<img src="/dashboard/heatmap.svg"' in html
+    assert 'data-table="forecast"' in html
+
+
+def test_anonymous_visitor_gets_no_chart(client, course):
+    for name in ("heatmap", "weekly", "forecast"):
+        response = client.get(f"/dashboard/{name}.svg")
+        assert response.status_code == 302 and "sign-in" in response["Location"]
+
+
+def test_true_retention_counts_reviews_of_learned_cards_from_the_log(course):
+    from revise.progress.charts import chart_numbers_get
+
+    ann = _learner("ann@example.com")
+    LearnerSettings.objects.update_or_create(
+        learner=ann, defaults={"time_zone": "UTC", "day_starts_at": 0}
+    )
+    cards = list(Card.objects.filter(locked=False).order_by("sequence")[:3])
+    start = utc(2030, 1, 7, 12)  # a Monday
+    for card in cards:
+        _review(ann, card, Rating.EASY, start)  # new: not a learned card's review
+    later = start + timedelta(days=3)
+    _review(ann, cards[0], Rating.AGAIN, later)  # learned, failed
+    _review(ann, cards[1], Rating.HARD, later)  # learned, passed
+    _review(ann, cards[2], Rating.GOOD, later)  # learned, passed
+    week = chart_numbers_get(learner=ann, now=later).weeks[-1]
+    assert (week.reviews, week.learned, week.passed) == (6, 3, 2)
+    assert week.retention == 2 / 3

@@ -109,18 +109,54 @@ def reviews_per_day(
     return dict(rows)
 
 
-def due_now_count(*, learner: Any, now: datetime) -> int:
-    """Cards due now across all courses (the header's count): one query."""
+def review_days(
+    *, learner: Any, time_zone: str, hour: int, since: datetime
+) -> list[tuple[date, int, int, int]]:
+    """Per study day since ``since``: reviews, reviews of learned cards (in the review
+    state before the answer) and of those the passed ones (rating above Again)."""
+    shifted = ExpressionWrapper(
+        F("reviewed_at") - timedelta(hours=hour), output_field=DateTimeField()
+    )
+    learned = Q(state_before__state=2)
+    rows = (
+        _reviews(learner)
+        .filter(reviewed_at__gte=since)
+        .order_by()
+        .annotate(day=TruncDate(shifted, tzinfo=ZoneInfo(time_zone)))
+        .values("day")
+        .annotate(
+            n=Count("id"),
+            learned=Count("id", filter=learned),
+            passed=Count("id", filter=learned & Q(rating__gt=1)),
+        )
+        .values_list("day", "n", "learned", "passed")
+    )
+    return list(rows)
+
+
+def _live_states(learner: Any):
+    """The learner's states of live cards they may study (not suspended)."""
     suspended = Suspension.objects.filter(learner=learner, card=OuterRef("card_id"))
     states = CardState.objects.filter(
         learner=learner,
-        due__lte=now,
         card__retired_at__isnull=True,
         card__chapter__retired_at__isnull=True,
     )
     if not can_read_locked(learner):
         states = states.filter(card__locked=False)
-    return states.exclude(Exists(suspended)).count()
+    return states.exclude(Exists(suspended))
+
+
+def due_dates(*, learner: Any, until: datetime) -> list[datetime]:
+    """When each of the learner's cards due before ``until`` is due (overdue ones too)."""
+    return list(
+        _live_states(learner).filter(due__lt=until).values_list("due", flat=True)
+    )
+
+
+def due_now_count(*, learner: Any, now: datetime) -> int:
+    """Cards due now across all courses (the header's count): one query."""
+    return _live_states(learner).filter(due__lte=now).count()
 
 
 @dataclass(frozen=True)

@@ -5,4 +5,8 @@ from revise.progress import views
 app_name = "progress"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    *(
+        path(f"dashboard/{name}.svg", views.chart, {"name": name}, name=f"chart-{name}")
+        for name in views.CHARTS
+    ),
 ]

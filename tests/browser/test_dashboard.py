@@ -11,6 +11,8 @@ def test_after_a_short_session_the_dashboard_shows_todays_reviews(
     page: Page, sample_site, django_user_model
 ):
     django_user_model.objects.create_user("dash@example.com", PASSWORD)
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text))
     page.goto(sample_site + "/accounts/sign-in/")
     page.get_by_label("Email address").fill("dash@example.com")
     page.get_by_label("Password").fill(PASSWORD)
@@ -31,3 +33,20 @@ def test_after_a_short_session_the_dashboard_shows_todays_reviews(
     expect(page.locator('[data-stat="reviews-today"]')).to_have_text("3")
     expect(page.locator('[data-stat="streak"]')).to_have_text("1 day")
     expect(page.locator('.dashboard-course [data-state="learning"]')).to_have_text("3")
+
+    # Today's reviews in the heatmap's data table; the three cards (Good on a new card:
+    # due again in minutes) in the forecast's first day.
+    heatmap = page.locator('[data-table="reviews-per-day"] tbody tr').first
+    expect(heatmap.locator("td")).to_have_text("3")
+    forecast = page.locator('[data-table="forecast"] tbody tr').first
+    expect(forecast.locator("td")).to_have_text("3")
+    week = page.locator('[data-table="weekly"] tbody tr').last
+    expect(week.locator("td").first).to_have_text("3")
+    # The charts load as images under the page's policy (their own allows their style).
+    for name in ("heatmap", "weekly", "forecast"):
+        image = page.locator(f'img[src="/dashboard/{name}.svg"]')
+        expect(image).to_be_visible()
+        page.wait_for_function(
+            "el => el.complete && el.naturalWidth > 0", arg=image.element_handle()
+        )
+    assert not [m for m in messages if "Content Security Policy" in m]
