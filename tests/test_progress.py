@@ -315,3 +315,17 @@ def test_true_retention_counts_reviews_of_learned_cards_from_the_log(course):
     week = chart_numbers_get(learner=ann, now=later).weeks[-1]
     assert (week.reviews, week.learned, week.passed) == (6, 3, 2)
     assert week.retention == 2 / 3
+
+
+def test_reviews_are_put_in_study_days_exactly_in_a_half_hour_time_zone(course):
+    ann = _learner("ann@example.com")
+    cards = list(Card.objects.filter(locked=False).order_by("sequence")[:3])
+    # Kolkata is UTC+5:30; days start at 05:00 local, which is 23:30 UTC.
+    _review(ann, cards[0], Rating.GOOD, utc(2030, 1, 1, 23, 29))  # 04:59: the 1st
+    _review(ann, cards[1], Rating.GOOD, utc(2030, 1, 1, 23, 30))  # 05:00: the 2nd
+    _review(ann, cards[2], Rating.GOOD, utc(2030, 1, 2, 0, 14))  # the 2nd
+    days = selectors.reviews_per_day(learner=ann, time_zone="Asia/Kolkata", hour=5)
+    assert days == {date(2030, 1, 1): 1, date(2030, 1, 2): 2}
+    # In UTC with days from midnight: two on the 1st, one on the 2nd.
+    days = selectors.reviews_per_day(learner=ann, time_zone="UTC", hour=0)
+    assert days == {date(2030, 1, 1): 2, date(2030, 1, 2): 1}

@@ -7,22 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    CharField,
     Count,
-    DateTimeField,
     Exists,
-    ExpressionWrapper,
-    F,
+    Func,
     OuterRef,
     Prefetch,
     Q,
     Sum,
 )
-from django.db.models.functions import TruncDate
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
@@ -85,53 +83,78 @@ def _reviews(learner: Any):
     )
 
 
-def reviews_per_day(
-    *, learner: Any, time_zone: str, hour: int, since: datetime | None = None
-) -> dict[date, int]:
-    """Reviews per study day, grouped in the database.
+class QuarterHour(Func):
+    """The UTC quarter hour a moment falls in, as text "YYYY-MM-DD HH:Q" (Q: 0 to 3).
 
-    The day is the local date of ``reviewed_at - hour`` hours, which is
-    :func:`study_date` except within the hour a clock change moves.
+    Reviews are grouped by it in the database with built-in string functions (Django's
+    time-zone-aware truncation runs a Python function per row on SQLite), then put in
+    study days in Python with :func:`study_date`: exact in every time zone, since every
+    UTC offset in use is a whole number of quarter hours, clock changes included.
     """
-    reviews = _reviews(learner)
-    if since is not None:
-        reviews = reviews.filter(reviewed_at__gte=since)
-    shifted = ExpressionWrapper(
-        F("reviewed_at") - timedelta(hours=hour), output_field=DateTimeField()
-    )
-    rows = (
-        reviews.order_by()
-        .annotate(day=TruncDate(shifted, tzinfo=ZoneInfo(time_zone)))
-        .values("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-    )
-    return dict(rows)
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="substr(%(expressions)s, 1, 14)"
+            " || (CAST(substr(%(expressions)s, 15, 2) AS INTEGER) / 15)",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:')"
+            " || (EXTRACT(MINUTE FROM %(expressions)s AT TIME ZONE 'UTC')::int / 15)",
+            **extra,
+        )
+
+
+def _bucket_start(text: str) -> datetime:
+    moment = datetime.strptime(text[:13], "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return moment + timedelta(minutes=15 * int(text[14:]))
 
 
 def review_days(
-    *, learner: Any, time_zone: str, hour: int, since: datetime
+    *, learner: Any, time_zone: str, hour: int, since: datetime | None = None
 ) -> list[tuple[date, int, int, int]]:
-    """Per study day since ``since``: reviews, reviews of learned cards (in the review
-    state before the answer) and of those the passed ones (rating above Again)."""
-    shifted = ExpressionWrapper(
-        F("reviewed_at") - timedelta(hours=hour), output_field=DateTimeField()
-    )
+    """Per study day (since ``since``, or ever): reviews, reviews of learned cards (in
+    the review state before the answer) and of those the passed ones (rating above
+    Again). Undone reviews and undo rows are left out."""
+    reviews = _reviews(learner)
+    if since is not None:
+        reviews = reviews.filter(reviewed_at__gte=since)
     learned = Q(state_before__state=2)
     rows = (
-        _reviews(learner)
-        .filter(reviewed_at__gte=since)
-        .order_by()
-        .annotate(day=TruncDate(shifted, tzinfo=ZoneInfo(time_zone)))
-        .values("day")
+        reviews.order_by()
+        .annotate(bucket=QuarterHour("reviewed_at"))
+        .values("bucket")
         .annotate(
             n=Count("id"),
             learned=Count("id", filter=learned),
             passed=Count("id", filter=learned & Q(rating__gt=1)),
         )
-        .values_list("day", "n", "learned", "passed")
+        .values_list("bucket", "n", "learned", "passed")
     )
-    return list(rows)
+    days: dict[date, list[int]] = {}
+    for bucket, n, learned_n, passed in rows:
+        day = study_date(_bucket_start(bucket), time_zone=time_zone, hour=hour)
+        totals = days.setdefault(day, [0, 0, 0])
+        totals[0] += n
+        totals[1] += learned_n
+        totals[2] += passed
+    return [(day, *totals) for day, totals in sorted(days.items())]
+
+
+def reviews_per_day(
+    *, learner: Any, time_zone: str, hour: int, since: datetime | None = None
+) -> dict[date, int]:
+    """Reviews per study day (since ``since``, or ever)."""
+    rows = review_days(learner=learner, time_zone=time_zone, hour=hour, since=since)
+    return {day: n for day, n, _, _ in rows}
 
 
 def _live_states(learner: Any):
@@ -319,16 +342,21 @@ def _continue(learner: Any) -> Continue | None:
     return max(candidates, key=lambda c: c.at, default=None)
 
 
-def _activity_days(learner: Any, time_zone: str, hour: int) -> set[date]:
+def _activity_days(
+    learner: Any, time_zone: str, hour: int, since: datetime | None
+) -> set[date]:
     """Study days with a review that stands, a lesson attempt or a self review."""
-    days = set(reviews_per_day(learner=learner, time_zone=time_zone, hour=hour))
+    days = set(
+        reviews_per_day(learner=learner, time_zone=time_zone, hour=hour, since=since)
+    )
+    lessons = LessonAttempt.objects.filter(learner=learner)
+    attempts = SelfReviewAttempt.objects.filter(learner=learner)
+    if since is not None:
+        lessons = lessons.filter(started_at__gte=since)
+        attempts = attempts.filter(created_at__gte=since)
     moments = [
-        *LessonAttempt.objects.filter(learner=learner).values_list(
-            "started_at", flat=True
-        ),
-        *SelfReviewAttempt.objects.filter(learner=learner).values_list(
-            "created_at", flat=True
-        ),
+        *lessons.values_list("started_at", flat=True),
+        *attempts.values_list("created_at", flat=True),
     ]
     days |= {study_date(m, time_zone=time_zone, hour=hour) for m in moments}
     return days
@@ -348,6 +376,23 @@ def _seconds_today(learner: Any, since: datetime) -> tuple[int, int]:
     for started, finished in lessons:
         seconds += min(finished - started, LESSON_TIME_CAP).total_seconds()
     return totals["n"], round(seconds)
+
+
+# The streak is read from the last STREAK_WINDOW of activity first; only a streak as
+# long as that reads the whole history.
+STREAK_WINDOW = timedelta(days=400)
+
+
+def _streak(learner: Any, time_zone: str, hour: int, now: datetime) -> int:
+    today = study_date(now, time_zone=time_zone, hour=hour)
+    since = now - STREAK_WINDOW
+    days = _activity_days(learner, time_zone, hour, since)
+    streak = streak_length(days, today=today)
+    if streak and today - timedelta(days=streak + 1) <= since.date():
+        streak = streak_length(
+            _activity_days(learner, time_zone, hour, None), today=today
+        )
+    return streak
 
 
 def dashboard_get(*, learner: Any, now: datetime) -> Dashboard:
@@ -396,10 +441,7 @@ def dashboard_get(*, learner: Any, now: datetime) -> Dashboard:
         due_now=due_now_count(learner=learner, now=now),
         due_today=sum(c.due_today for c in courses),
         new_today=min(allowance, sum(c.counts.new_today for c in courses)),
-        streak=streak_length(
-            _activity_days(learner, tz, hour),
-            today=study_date(now, time_zone=tz, hour=hour),
-        ),
+        streak=_streak(learner, tz, hour, now),
         reviews_today=reviews_today,
         seconds_today=seconds_today,
         continue_at=_continue(learner),
