@@ -329,3 +329,29 @@ def test_reviews_are_put_in_study_days_exactly_in_a_half_hour_time_zone(course):
     # In UTC with days from midnight: two on the 1st, one on the 2nd.
     days = selectors.reviews_per_day(learner=ann, time_zone="UTC", hour=0)
     assert days == {date(2030, 1, 1): 2, date(2030, 1, 2): 1}
+
+
+def test_a_streak_longer_than_the_window_is_read_from_the_whole_history(
+    course, monkeypatch
+):
+    from revise.study.models import ReviewLog
+
+    monkeypatch.setattr(selectors, "STREAK_WINDOW", timedelta(days=3))
+    ann = _learner("ann@example.com")
+    card = Card.objects.filter(locked=False).order_by("sequence").first()
+    now = utc(2030, 3, 1, 12)
+    ReviewLog.objects.bulk_create(
+        ReviewLog(
+            learner=ann,
+            card=card,
+            rating=3,
+            reviewed_at=now - timedelta(days=d),
+            retention=0.9,
+            token=f"t{d}",
+        )
+        for d in range(8)
+    )
+    assert selectors.dashboard_get(learner=ann, now=now).streak == 8
+    recent = selectors.recent_review_days(learner=ann, now=now)
+    assert len(recent) == 4
+    assert selectors.dashboard_get(learner=ann, now=now, recent=recent).streak == 8

@@ -132,22 +132,42 @@ class ChartNumbers:
         return self.days[::-1]
 
 
-def chart_numbers_get(*, learner: Any, now: datetime) -> ChartNumbers:
-    """The learner's own numbers behind the three charts: three queries."""
+def chart_numbers_get(
+    *,
+    learner: Any,
+    now: datetime,
+    recent: selectors.ReviewDays | None = None,
+    reviews: bool = True,
+    dues: bool = True,
+) -> ChartNumbers:
+    """The learner's own numbers behind the charts: the reviews of the last year (from
+    ``recent``, :func:`selectors.recent_review_days`, when given) unless ``reviews`` is
+    false, and the due dates of the next 30 days unless ``dues`` is false."""
     prefs = selectors.learner_settings_get(learner=learner)
     tz, hour = prefs.time_zone, prefs.day_starts_at
     today = study_date(now, time_zone=tz, hour=hour)
-    since = now - timedelta(weeks=HEATMAP_WEEKS, days=1)
-    rows = selectors.review_days(learner=learner, time_zone=tz, hour=hour, since=since)
+    first = today - timedelta(days=today.weekday(), weeks=HEATMAP_WEEKS - 1)
+    rows: selectors.ReviewDays = []
+    if reviews:
+        if recent is None:
+            since = now - timedelta(weeks=HEATMAP_WEEKS, days=1)
+            recent = selectors.review_days(
+                learner=learner, time_zone=tz, hour=hour, since=since
+            )
+        rows = [row for row in recent if row[0] >= first]
     days = sorted((DayReviews(*row) for row in rows), key=lambda d: d.day)
-    dues = selectors.due_dates(
-        learner=learner, until=now + timedelta(days=FORECAST_DAYS + 1)
+    due_list = (
+        selectors.due_dates(
+            learner=learner, until=now + timedelta(days=FORECAST_DAYS + 1)
+        )
+        if dues
+        else []
     )
     return ChartNumbers(
         today=today,
         days=days,
         weeks=weekly(days, today=today, weeks=RETENTION_WEEKS),
-        forecast=forecast(dues, now=now, time_zone=tz, hour=hour),
+        forecast=forecast(due_list, now=now, time_zone=tz, hour=hour),
     )
 
 

@@ -342,13 +342,22 @@ def _continue(learner: Any) -> Continue | None:
     return max(candidates, key=lambda c: c.at, default=None)
 
 
+ReviewDays = list[tuple[date, int, int, int]]
+
+
 def _activity_days(
-    learner: Any, time_zone: str, hour: int, since: datetime | None
+    learner: Any,
+    time_zone: str,
+    hour: int,
+    since: datetime | None,
+    review_rows: ReviewDays | None = None,
 ) -> set[date]:
     """Study days with a review that stands, a lesson attempt or a self review."""
-    days = set(
-        reviews_per_day(learner=learner, time_zone=time_zone, hour=hour, since=since)
-    )
+    if review_rows is None:
+        review_rows = review_days(
+            learner=learner, time_zone=time_zone, hour=hour, since=since
+        )
+    days = {row[0] for row in review_rows}
     lessons = LessonAttempt.objects.filter(learner=learner)
     attempts = SelfReviewAttempt.objects.filter(learner=learner)
     if since is not None:
@@ -383,10 +392,28 @@ def _seconds_today(learner: Any, since: datetime) -> tuple[int, int]:
 STREAK_WINDOW = timedelta(days=400)
 
 
-def _streak(learner: Any, time_zone: str, hour: int, now: datetime) -> int:
+def recent_review_days(*, learner: Any, now: datetime) -> ReviewDays:
+    """:func:`review_days` over the streak's window, which holds the charts' year too:
+    the dashboard reads it once for both."""
+    prefs = learner_settings_get(learner=learner)
+    return review_days(
+        learner=learner,
+        time_zone=prefs.time_zone,
+        hour=prefs.day_starts_at,
+        since=now - STREAK_WINDOW,
+    )
+
+
+def _streak(
+    learner: Any,
+    time_zone: str,
+    hour: int,
+    now: datetime,
+    recent: ReviewDays | None = None,
+) -> int:
     today = study_date(now, time_zone=time_zone, hour=hour)
     since = now - STREAK_WINDOW
-    days = _activity_days(learner, time_zone, hour, since)
+    days = _activity_days(learner, time_zone, hour, since, recent)
     streak = streak_length(days, today=today)
     if streak and today - timedelta(days=streak + 1) <= since.date():
         streak = streak_length(
@@ -395,8 +422,11 @@ def _streak(learner: Any, time_zone: str, hour: int, now: datetime) -> int:
     return streak
 
 
-def dashboard_get(*, learner: Any, now: datetime) -> Dashboard:
-    """Everything the dashboard shows, for this learner only."""
+def dashboard_get(
+    *, learner: Any, now: datetime, recent: ReviewDays | None = None
+) -> Dashboard:
+    """Everything the dashboard shows, for this learner only. ``recent``: the result of
+    :func:`recent_review_days` when the caller has it already."""
     prefs = learner_settings_get(learner=learner)
     day = study_day(prefs=prefs, now=now)
     tz, hour = prefs.time_zone, prefs.day_starts_at
@@ -441,7 +471,7 @@ def dashboard_get(*, learner: Any, now: datetime) -> Dashboard:
         due_now=due_now_count(learner=learner, now=now),
         due_today=sum(c.due_today for c in courses),
         new_today=min(allowance, sum(c.counts.new_today for c in courses)),
-        streak=_streak(learner, tz, hour, now),
+        streak=_streak(learner, tz, hour, now, recent),
         reviews_today=reviews_today,
         seconds_today=seconds_today,
         continue_at=_continue(learner),

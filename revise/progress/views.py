@@ -15,8 +15,9 @@ from revise.progress import charts, selectors
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    data = selectors.dashboard_get(learner=request.user, now=now)
-    numbers = charts.chart_numbers_get(learner=request.user, now=now)
+    recent = selectors.recent_review_days(learner=request.user, now=now)
+    data = selectors.dashboard_get(learner=request.user, now=now, recent=recent)
+    numbers = charts.chart_numbers_get(learner=request.user, now=now, recent=recent)
     return render(request, "progress/dashboard.html", {"dash": data, "charts": numbers})
 
 
@@ -36,5 +37,10 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     draw = CHARTS.get(name)
     if draw is None:
         raise Http404("No such chart")
-    numbers = charts.chart_numbers_get(learner=request.user, now=timezone.now())
+    numbers = charts.chart_numbers_get(
+        learner=request.user,
+        now=timezone.now(),
+        reviews=name != "forecast",
+        dues=name == "forecast",
+    )
     return HttpResponse(draw(numbers), content_type="image/svg+xml; charset=utf-8")
