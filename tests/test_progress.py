@@ -8,9 +8,11 @@ import pytest
 from django.test import Client
 
 from revise.accounts.models import User
+from revise.catalog.models import Chapter
 from revise.catalog.services import course_import
 from revise.lessons.models import LessonAttempt
 from revise.progress import selectors
+from revise.progress.models import ChapterRead
 from revise.progress.selectors import streak_length, streak_of, study_date
 from revise.study import services
 from revise.study.models import Card, LearnerSettings
@@ -355,3 +357,72 @@ def test_a_streak_longer_than_the_window_is_read_from_the_whole_history(
     recent = selectors.recent_review_days(learner=ann, now=now)
     assert len(recent) == 4
     assert selectors.dashboard_get(learner=ann, now=now, recent=recent).streak == 8
+
+
+# --- chapters read ----------------------------------------------------------------------
+
+
+def _first_chapter() -> Chapter:
+    return Chapter.objects.filter(retired_at__isnull=True).order_by("pk").first()
+
+
+def _read_url(chapter: Chapter) -> str:
+    return f"/read/{chapter.course.slug}/{chapter.slug}/"
+
+
+def test_mark_as_read_without_js_is_idempotent_and_shows_on_the_dashboard(course):
+    learner = _learner("a@example.com")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    chapter = _first_chapter()
+    page = client.get(chapter.get_absolute_url()).content.decode()
+    assert "Mark as read" in page and "revise/progress.js" in page
+    token = client.cookies["csrftoken"].value
+    response = client.post(_read_url(chapter), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert response["Location"] == chapter.get_absolute_url()
+    first = ChapterRead.objects.get(learner=learner, chapter=chapter).read_at
+    again = client.post(
+        _read_url(chapter),
+        {"csrfmiddlewaretoken": token},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert again.status_code == 204
+    assert ChapterRead.objects.get(learner=learner, chapter=chapter).read_at == first
+    page = client.get(chapter.get_absolute_url()).content.decode()
+    assert "Read ✓" in page and "Mark as read" not in page
+    assert "revise/progress.js" not in page
+    dash = client.get("/dashboard/").content.decode()
+    assert dash.count('data-read="yes"') == 1
+    assert 'data-read="no"' in dash
+
+
+def test_mark_as_read_needs_the_csrf_token_from_a_learner(course):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(_learner("a@example.com"))
+    assert client.post(_read_url(_first_chapter())).status_code == 403
+    assert not ChapterRead.objects.exists()
+
+
+def test_a_visitors_post_is_sent_to_sign_in_and_unknown_chapters_are_404(course):
+    chapter = _first_chapter()
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.post(_read_url(chapter))
+    assert response.status_code == 302
+    assert "/accounts/sign-in/" in response["Location"]
+    assert not ChapterRead.objects.exists()
+    page = visitor.get(chapter.get_absolute_url()).content.decode()
+    assert "Mark as read" not in page and "progress.js" not in page
+    learner = Client()
+    learner.force_login(_learner("a@example.com"))
+    assert learner.post(f"/read/{chapter.course.slug}/no-such/").status_code == 404
+    assert learner.post("/read/no-such/no-such/").status_code == 404
+    assert learner.get(_read_url(chapter)).status_code == 405
+
+
+def test_reads_are_the_learners_own(course):
+    ann, bob = _learner("ann@example.com"), _learner("bob@example.com")
+    chapter = _first_chapter()
+    ChapterRead.objects.create(learner=bob, chapter=chapter, read_at=utc(2026, 1, 1))
+    assert selectors.read_chapter_ids(learner=ann) == set()
+    assert selectors.read_chapter_ids(learner=bob) == {chapter.pk}

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from revise.catalog import search as catalog_search
 from revise.catalog import selectors
+from revise.progress import selectors as progress_selectors
 
 
 @require_safe
@@ -29,9 +30,14 @@ def chapter_detail(
     page = selectors.chapter_get(
         course_slug=course_slug, chapter_slug=chapter_slug, viewer=request.user
     )
+    mine = None
+    if request.user.is_authenticated:
+        mine = progress_selectors.chapter_progress_get(
+            learner=request.user, chapter=page.chapter
+        )
     # What a chapter page shows depends on who asks: PrivateByDefaultMiddleware keeps it
     # out of shared caches.
-    return render(request, "catalog/chapter_detail.html", {"page": page})
+    return render(request, "catalog/chapter_detail.html", {"page": page, "mine": mine})
 
 
 @require_safe

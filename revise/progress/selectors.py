@@ -22,10 +22,12 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.http import Http404
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
 from revise.lessons.models import LessonAttempt, Question, SelfReviewAttempt
+from revise.progress.models import ChapterRead
 from revise.study.models import Card, CardState, ReviewLog, Suspension
 from revise.study.selectors import (
     Deck,
@@ -75,6 +77,39 @@ def streak_of(
 
 
 # --- Queries ------------------------------------------------------------------------
+
+
+def chapter_for_read_get(*, course_slug: str, chapter_slug: str) -> Chapter:
+    """A live chapter of a course, by slugs, or 404."""
+    chapter = Chapter.objects.filter(
+        course__slug=course_slug, slug=chapter_slug, retired_at__isnull=True
+    ).first()
+    if chapter is None:
+        raise Http404("No such chapter")
+    return chapter
+
+
+@dataclass(frozen=True)
+class MyChapter:
+    """A signed-in learner's progress in one chapter, for the chapter page."""
+
+    read: bool
+
+
+def chapter_progress_get(*, learner: Any, chapter: Chapter) -> MyChapter:
+    return MyChapter(
+        read=ChapterRead.objects.filter(learner=learner, chapter=chapter).exists()
+    )
+
+
+def read_chapter_ids(
+    *, learner: Any, chapters: Iterable[int] | None = None
+) -> set[int]:
+    """Ids of the chapters ``learner`` has read (among ``chapters`` if given)."""
+    rows = ChapterRead.objects.filter(learner=learner)
+    if chapters is not None:
+        rows = rows.filter(chapter_id__in=list(chapters))
+    return set(rows.values_list("chapter_id", flat=True))
 
 
 def _reviews(learner: Any):
@@ -196,6 +231,7 @@ class ChapterProgress:
     lesson_total: int | None
     points_covered: int  # self-review points covered (best attempt per question)
     points_total: int
+    read: bool = False
 
 
 @dataclass(frozen=True)
@@ -441,6 +477,7 @@ def dashboard_get(
     totals = _card_totals(learner)
     lesson_best = _lesson_best(learner)
     covered, points = _self_review(learner)
+    read = read_chapter_ids(learner=learner)
     courses = []
     for course in _courses():
         counts = study_counts(
@@ -454,6 +491,7 @@ def dashboard_get(
                 lesson_total=lesson_best.get(chapter.pk, (None, None))[1],
                 points_covered=covered.get(chapter.pk, 0),
                 points_total=points.get(chapter.pk, 0),
+                read=chapter.pk in read,
             )
             for chapter in course.chapter_list
         ]

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
 
-from revise.progress import charts, selectors
+from revise.catalog.models import Chapter
+from revise.progress import charts, selectors, services
 
 
 @require_safe
@@ -44,3 +48,30 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
         dues=name == "forecast",
     )
     return HttpResponse(draw(numbers), content_type="image/svg+xml; charset=utf-8")
+
+
+# A visitor's POST (say a form left open after signing out, whose CSRF token is stale)
+# is sent to sign in rather than refused: nothing is written for a visitor, so the CSRF
+# check is needed, and applied, only once the learner is known.
+@csrf_exempt
+@require_POST
+def chapter_read(
+    request: HttpRequest, course_slug: str, chapter_slug: str
+) -> HttpResponse:
+    chapter = selectors.chapter_for_read_get(
+        course_slug=course_slug, chapter_slug=chapter_slug
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(chapter.get_absolute_url())
+    return _chapter_read(request, chapter)
+
+
+@csrf_protect
+def _chapter_read(request: HttpRequest, chapter: Chapter) -> HttpResponse:
+    services.chapter_mark_read(
+        learner=request.user, chapter=chapter, now=timezone.now()
+    )
+    if request.headers.get("X-Requested-With") == "fetch":  # progress.js
+        return HttpResponse(status=204)
+    messages.success(request, f"“{chapter.title}” marked as read.")
+    return redirect(chapter.get_absolute_url())
