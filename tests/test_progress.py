@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from revise.accounts.models import User
@@ -426,3 +427,72 @@ def test_reads_are_the_learners_own(course):
     ChapterRead.objects.create(learner=bob, chapter=chapter, read_at=utc(2026, 1, 1))
     assert selectors.read_chapter_ids(learner=ann) == set()
     assert selectors.read_chapter_ids(learner=bob) == {chapter.pk}
+
+
+# --- inline progress on the course and chapter pages --------------------------------
+
+
+def test_inline_progress_counts_the_learners_own_reads_and_cards(
+    course, django_assert_num_queries
+):
+    from revise.study.models import CardState
+
+    ann, bob = _learner("ann@example.com"), _learner("bob@example.com")
+    chapter = _first_chapter()
+    cards = list(Card.objects.filter(chapter=chapter, retired_at__isnull=True))
+    assert len(cards) >= 2
+    now = utc(2030, 1, 1, 12)
+    for card in cards[:2]:
+        _review(ann, card, Rating.EASY, now)
+        _review(bob, card, Rating.EASY, now)
+    CardState.objects.filter(learner=ann, card=cards[0]).update(state=2, stability=30)
+    CardState.objects.filter(learner=ann, card=cards[1]).update(state=2, stability=3)
+    CardState.objects.filter(learner=bob).update(state=2, stability=30)
+    ChapterRead.objects.create(learner=ann, chapter=chapter, read_at=now)
+    ChapterRead.objects.create(learner=bob, chapter=_chapters()[1], read_at=now)
+
+    with django_assert_num_queries(2):
+        bar = selectors.chapter_progress_get(learner=ann, chapter=chapter)
+    assert (bar.read, bar.learned, bar.mature, bar.cards) == (True, 2, 1, len(cards))
+    course_obj = chapter.course
+    course_obj.chapter_list = _chapters()
+    with django_assert_num_queries(2):
+        mine = selectors.course_progress_get(learner=ann, course=course_obj)
+    assert (mine.chapters_read, mine.chapters) == (1, len(_chapters()))
+    assert mine.rows[0].bar == bar
+    assert not any(row.bar.read for row in mine.rows[1:])
+
+    client = Client()
+    client.force_login(ann)
+    page = client.get(course_obj.get_absolute_url()).content.decode()
+    assert f"1 of {len(_chapters())} chapters read" in page
+    assert f"cards mature 1/{len(cards)}" in page
+    page = client.get(chapter.get_absolute_url()).content.decode()
+    assert f"cards learned 2/{len(cards)}" in page and "read ✓" in page
+
+
+def test_visitors_see_no_inline_progress_and_cost_no_progress_query(course):
+    chapter = _first_chapter()
+    visitor = Client()
+    for url in (chapter.course.get_absolute_url(), chapter.get_absolute_url()):
+        page = visitor.get(url).content.decode()
+        assert "my-progress" not in page and "data-chapter-progress" not in page
+    mine, rows = selectors.course_rows_get(
+        learner=AnonymousUser(), course=_course_with_chapters(chapter)
+    )
+    assert mine is None and all(row.bar is None for row in rows)
+
+
+def _chapters() -> list[Chapter]:
+    chapter = _first_chapter()
+    return list(
+        Chapter.objects.filter(course=chapter.course, retired_at__isnull=True).order_by(
+            "position"
+        )
+    )
+
+
+def _course_with_chapters(chapter: Chapter):
+    course = chapter.course
+    course.chapter_list = _chapters()
+    return course

@@ -20,7 +20,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = selectors.course_get(slug=course_slug)
-    return render(request, "catalog/course_detail.html", {"course": course})
+    mine, rows = progress_selectors.course_rows_get(learner=request.user, course=course)
+    return render(
+        request,
+        "catalog/course_detail.html",
+        {"course": course, "mine": mine, "rows": rows},
+    )
 
 
 @require_safe

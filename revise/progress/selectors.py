@@ -15,6 +15,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    FilteredRelation,
     Func,
     OuterRef,
     Prefetch,
@@ -90,16 +91,88 @@ def chapter_for_read_get(*, course_slug: str, chapter_slug: str) -> Chapter:
 
 
 @dataclass(frozen=True)
-class MyChapter:
-    """A signed-in learner's progress in one chapter, for the chapter page."""
+class ChapterBar:
+    """A signed-in learner's progress in one chapter, shown inline (a small bar)."""
 
     read: bool
+    cards: int  # live cards of the chapter
+    learned: int  # of them, in review (graduated from learning)
+    mature: int  # of them, in review with a stability of 21 days or more
 
 
-def chapter_progress_get(*, learner: Any, chapter: Chapter) -> MyChapter:
-    return MyChapter(
-        read=ChapterRead.objects.filter(learner=learner, chapter=chapter).exists()
+@dataclass(frozen=True)
+class ChapterRow:
+    chapter: Chapter
+    bar: ChapterBar | None  # None for a visitor
+
+
+@dataclass(frozen=True)
+class CourseBar:
+    chapters_read: int
+    chapters: int
+    rows: list[ChapterRow]
+
+
+def _card_bars(*, learner: Any, **where: Any) -> dict[int, dict[str, int]]:
+    """Per chapter: live cards, and how many of them the learner has learned and
+    matured. One query; the learner's states are joined on the learner alone."""
+    cards = Card.objects.filter(
+        retired_at__isnull=True, chapter__retired_at__isnull=True, **where
     )
+    if not can_read_locked(learner):
+        cards = cards.filter(locked=False)
+    rows = (
+        cards.annotate(
+            mine=FilteredRelation("states", condition=Q(states__learner=learner))
+        )
+        .order_by()
+        .values("chapter_id")
+        .annotate(
+            cards=Count("id"),
+            learned=Count("mine", filter=Q(mine__state=2)),
+            mature=Count(
+                "mine", filter=Q(mine__state=2, mine__stability__gte=MATURE_DAYS)
+            ),
+        )
+    )
+    return {row.pop("chapter_id"): row for row in rows}
+
+
+def _bar(read: bool, counts: dict[str, int] | None) -> ChapterBar:
+    counts = counts or {"cards": 0, "learned": 0, "mature": 0}
+    return ChapterBar(read=read, **counts)
+
+
+def chapter_progress_get(*, learner: Any, chapter: Chapter) -> ChapterBar:
+    """The learner's progress in ``chapter``: two queries."""
+    read = ChapterRead.objects.filter(learner=learner, chapter=chapter).exists()
+    return _bar(read, _card_bars(learner=learner, chapter=chapter).get(chapter.pk))
+
+
+def course_progress_get(*, learner: Any, course: Course) -> CourseBar:
+    """The learner's progress in ``course`` (its ``chapter_list``): two queries."""
+    chapters = course.chapter_list
+    read = read_chapter_ids(learner=learner, chapters=[c.pk for c in chapters])
+    counts = _card_bars(learner=learner, course=course)
+    return CourseBar(
+        chapters_read=len(read),
+        chapters=len(chapters),
+        rows=[
+            ChapterRow(chapter=c, bar=_bar(c.pk in read, counts.get(c.pk)))
+            for c in chapters
+        ],
+    )
+
+
+def course_rows_get(
+    *, learner: Any, course: Course
+) -> tuple[CourseBar | None, list[ChapterRow]]:
+    """The course page's chapter rows, with the learner's progress if signed in (no
+    query for a visitor)."""
+    if not can_read_locked(learner):
+        return None, [ChapterRow(chapter=c, bar=None) for c in course.chapter_list]
+    mine = course_progress_get(learner=learner, course=course)
+    return mine, mine.rows
 
 
 def read_chapter_ids(
