@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
 
 from revise.accounts.models import User
 from revise.catalog.models import Chapter
@@ -496,3 +498,31 @@ def _course_with_chapters(chapter: Chapter):
     course = chapter.course
     course.chapter_list = _chapters()
     return course
+
+
+# --- study now per chapter deck -----------------------------------------------------
+
+
+def test_study_now_per_chapter_deck_with_something_due(course):
+    ann, bob = _learner("ann@example.com"), _learner("bob@example.com")
+    chapters = _chapters()
+    card = Card.objects.filter(
+        chapter=chapters[0], locked=False, retired_at__isnull=True
+    ).first()
+    other = Card.objects.filter(
+        chapter=chapters[1], locked=False, retired_at__isnull=True
+    ).first()
+    now = timezone.now()
+    _review(ann, card, Rating.AGAIN, now - timedelta(minutes=30))  # learning: due
+    _review(bob, other, Rating.AGAIN, now - timedelta(minutes=30))  # bob's only
+    dash = selectors.dashboard_get(learner=ann, now=now)
+    due = {ch.chapter.pk: ch.due for row in dash.courses for ch in row.chapters}
+    assert due[chapters[0].pk] == 1 and due[chapters[1].pk] == 0
+    client = Client()
+    client.force_login(ann)
+    html = client.get("/dashboard/").content.decode()
+    url = f"/study/{chapters[0].course.slug}/{chapters[0].slug}/"
+    assert html.count("data-study-chapter") == 1
+    assert f'href="{url}"' in html
+    assert f"Study now: {escape(chapters[0].title)}" in html
+    assert client.get(url).status_code == 200

@@ -285,6 +285,19 @@ def _live_states(learner: Any):
     return states.exclude(Exists(suspended))
 
 
+def due_per_chapter(*, learner: Any, day_end: datetime) -> dict[int, int]:
+    """Per chapter: the learner's cards due today, counted as a study session counts
+    them (learning, or review due before the study day ends). One query."""
+    rows = (
+        _live_states(learner)
+        .filter(Q(state__in=[1, 3]) | Q(state=2, due__lt=day_end))
+        .order_by()
+        .values("card__chapter_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["card__chapter_id"]: row["n"] for row in rows}
+
+
 def due_dates(*, learner: Any, until: datetime) -> list[datetime]:
     """When each of the learner's cards due before ``until`` is due (overdue ones too)."""
     return list(
@@ -305,6 +318,7 @@ class ChapterProgress:
     points_covered: int  # self-review points covered (best attempt per question)
     points_total: int
     read: bool = False
+    due: int = 0  # cards in learning, or in review and due by the end of the study day
 
 
 @dataclass(frozen=True)
@@ -551,6 +565,7 @@ def dashboard_get(
     lesson_best = _lesson_best(learner)
     covered, points = _self_review(learner)
     read = read_chapter_ids(learner=learner)
+    due = due_per_chapter(learner=learner, day_end=day.end)
     courses = []
     for course in _courses():
         counts = study_counts(
@@ -565,6 +580,7 @@ def dashboard_get(
                 points_covered=covered.get(chapter.pk, 0),
                 points_total=points.get(chapter.pk, 0),
                 read=chapter.pk in read,
+                due=due.get(chapter.pk, 0),
             )
             for chapter in course.chapter_list
         ]
