@@ -50,3 +50,33 @@ def test_after_a_short_session_the_dashboard_shows_todays_reviews(
             "el => el.complete && el.naturalWidth > 0", arg=image.element_handle()
         )
     assert not [m for m in messages if "Content Security Policy" in m]
+
+
+def test_scrolling_a_chapter_to_the_end_marks_it_read_on_the_dashboard(
+    page: Page, sample_site, django_user_model
+):
+    django_user_model.objects.create_user("reader@example.com", PASSWORD)
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text))
+    page.goto(sample_site + "/accounts/sign-in/")
+    page.get_by_label("Email address").fill("reader@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(sample_site + "/dashboard/")
+    expect(page.locator('[data-read="yes"]')).to_have_count(0)
+
+    first = page.locator(".chapter-progress tbody th a").first
+    title = first.inner_text()
+    first.click()
+    form = page.locator("form[data-mark-read]")
+    expect(form).to_be_attached()
+    page.mouse.wheel(0, 100_000)
+    expect(page.locator("#chapter-read .read-mark")).to_have_text("Read ✓")
+
+    page.goto(sample_site + "/dashboard/")
+    row = page.locator(".chapter-progress tbody tr").filter(
+        has=page.get_by_role("link", name=title, exact=True)
+    )
+    expect(row.locator("[data-read]")).to_have_text("Read ✓")
+    expect(page.locator('[data-read="yes"]')).to_have_count(1)
+    assert not [m for m in messages if "Content Security Policy" in m]
