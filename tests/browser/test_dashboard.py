@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from playwright.sync_api import Page, expect
+
+from revise.study.models import LearnerSettings
 
 PASSWORD = "a long enough password"
 
@@ -10,7 +14,15 @@ PASSWORD = "a long enough password"
 def test_after_a_short_session_the_dashboard_shows_todays_reviews(
     page: Page, sample_site, django_user_model
 ):
-    django_user_model.objects.create_user("dash@example.com", PASSWORD)
+    learner = django_user_model.objects.create_user("dash@example.com", PASSWORD)
+    # A study day that starts twelve hours from now: cards answered "Good" fall due
+    # minutes later, which must stay on today's first forecast day whenever CI runs
+    # (with the default 4 am start, a run just before 4 am put them on the next day).
+    LearnerSettings.objects.create(
+        learner=learner,
+        time_zone="UTC",
+        day_starts_at=(datetime.now(UTC).hour + 12) % 24,
+    )
     messages: list[str] = []
     page.on("console", lambda m: messages.append(m.text))
     page.goto(sample_site + "/accounts/sign-in/")
