@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from revise.accounts.access import can_read_locked, chapter_locked_part
 from revise.catalog.models import Chapter, Course, Fact, Subject
+from revise.content.derive.dates import month_in
 from revise.content.filler import filler_html
 from revise.lessons.lesson.load import chapter_lesson_length
 
@@ -130,31 +131,9 @@ def study_tools(*, chapter: Chapter) -> StudyTools:
 
 # --- the cheatsheet ----------------------------------------------------------------------
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _RANGE_RE = re.compile(r"\s*[\u2013\u2014-]\s*|\s+to\s+")
 _YEAR_RE = re.compile(r"\b(?:(\d{1,4})\s*(BCE?)\b|(\d{3,4})s?\b)")
 _DAY_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
-_WORD_RE = re.compile(r"[a-z]+")
 
 DateKey = tuple[int, int, int]
 
@@ -170,12 +149,12 @@ def date_key(text: str) -> DateKey | None:
     start, *rest = _RANGE_RE.split(text.strip(), maxsplit=1)
     end = rest[0] if rest else ""
     year = _year(start)
-    month = _month(start)
+    month = month_in(start)
     day = _day(start)
     if year is None:  # "January–March 1918", "24–26 October 1917": the end has it
         year = _year(end)
         if not month and day:
-            month = _month(end)
+            month = month_in(end)
     if year is None:
         return None
     return year, month, day if month else 0
@@ -187,10 +166,6 @@ def _year(text: str) -> int | None:
         return None
     bc, _, year = match.groups()
     return -int(bc) if bc else int(year)
-
-
-def _month(text: str) -> int:
-    return next((MONTHS[w] for w in _WORD_RE.findall(text.lower()) if w in MONTHS), 0)
 
 
 def _day(text: str) -> int:

@@ -28,6 +28,36 @@ _RANGE = (
     rf"|(?:{_DAY}\s+)?{_MONTH}{DASH}(?:{_DAY}\s+)?{_MONTH}\s+{_YEAR}"
     rf"|{_DAY}{DASH}{_DAY}\s+{_MONTH}\s+{_YEAR})"
 )
+# Month names and their abbreviations, by number: the one table every date reader uses.
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def month_in(text: str) -> int:
+    """The number of the first month ``text`` names ("3 March 1918" → 3), else 0."""
+    return next((MONTHS[w] for w in _WORD_RE.findall(text.lower()) if w in MONTHS), 0)
+
+
 DATE_RE = re.compile(rf"{_DATE}|{_RANGE}")
 DATED_HEADING_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<date>[^()]+)\)\s*$")
 PREPOSITIONS = {

@@ -14,30 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from revise.content.derive.dates import DATE_RE
+from revise.content.derive.dates import DATE_RE, month_in
 from revise.content.derive.text import DASH
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 MONTH_NAMES = [
     "January",
     "February",
@@ -54,7 +33,6 @@ MONTH_NAMES = [
 ]
 _YEAR_RE = re.compile(r"\b(1\d{3}|20\d{2})\b")
 _DAY_RE = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
-_WORD_RE = re.compile(r"[a-z]+")
 _DASH_RE = re.compile(DASH)
 
 Day = tuple[int, int, int]
@@ -86,7 +64,7 @@ def _parts(text: str) -> tuple[int, int, int] | None:
     if year is None:
         return None
     rest = text[: year.start()] + " " + text[year.end() :]
-    month = next((MONTHS[w] for w in _WORD_RE.findall(rest.lower()) if w in MONTHS), 0)
+    month = month_in(rest)
     days = [int(d) for d in _DAY_RE.findall(rest)]
     day = next((d for d in days if 1 <= d <= 31), 0) if month else 0
     return int(year.group(1)), month, day
@@ -113,9 +91,7 @@ def date_span(text: str) -> Span | None:
         start_parts = _parts(pieces[0])
         if start_parts is None:  # "January–March 1918", "24–26 October 1917"
             head = pieces[0].strip()
-            month = next(
-                (MONTHS[w] for w in _WORD_RE.findall(head.lower()) if w in MONTHS), 0
-            )
+            month = month_in(head)
             day = next((int(d) for d in _DAY_RE.findall(head)), 0) if not month else 0
             if month:
                 start_parts = (end_parts[0], month, _day_of(head))
