@@ -82,6 +82,7 @@ def test_scrolling_a_chapter_to_the_end_marks_it_read_on_the_dashboard(
     first.click()
     form = page.locator("form[data-mark-read]")
     expect(form).to_be_attached()
+    page.wait_for_load_state("load")  # the deferred script listens for the scroll
     page.mouse.wheel(0, 100_000)
     expect(page.locator("#chapter-read .read-mark")).to_have_text("Read ✓")
 

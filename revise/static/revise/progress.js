@@ -30,4 +30,7 @@
   }
 
   window.addEventListener("scroll", send, { passive: true });
+  // The page may already stand at the end when this runs (a scroll before the script
+  // loaded, or a return to a scrolled page): no scroll event would come.
+  send();
 })();
