@@ -19,6 +19,13 @@ WORKER_RESTART_PAUSE = 5.0  # seconds before a crashed task worker is started ag
 STOP_GRACE = 20.0  # seconds each process gets to finish after SIGTERM
 
 
+def default_workers() -> int:
+    """Gunicorn workers when ``--workers`` is not given: ``WEB_CONCURRENCY``, else by cores."""
+    if concurrency := os.environ.get("WEB_CONCURRENCY"):
+        return int(concurrency)
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
+
+
 def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
     """The gunicorn command line for ``revise serve``."""
     return [
