@@ -88,6 +88,7 @@ def main() -> None:
         CardState(
             learner=learner,
             card=card,
+            course_id=card.course_id,
             state=2,
             stability=rng.uniform(1, 60),
             difficulty=5,

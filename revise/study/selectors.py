@@ -12,8 +12,7 @@ from django.http import Http404
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
-from revise.catalog.selectors import course_get
-from revise.study import scheduling
+from revise.study import newcards, scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
 from revise.study.services import card_token, memory_of, page_id
 
@@ -31,13 +30,33 @@ class Deck:
 
 
 def deck_get(*, course_slug: str, chapter_slug: str | None = None) -> Deck:
-    """The deck of a course or of one of its live chapters, or 404."""
-    course = course_get(slug=course_slug)
+    """The deck of a course or of one of its live chapters, or 404.
+
+    Reads only what study pages show: the course, and the chapter (a chapter's deck) or
+    the live chapters' titles and slugs (a course's deck), never their HTML.
+    """
+    course = (
+        Course.objects.only("slug", "title", "imported_at")
+        .filter(slug=course_slug)
+        .first()
+    )
+    if course is None:
+        raise Http404("No such course")
+    chapters = Chapter.objects.filter(course=course, retired_at__isnull=True).only(
+        "course_id", "slug", "title", "position"
+    )
     if chapter_slug is None:
-        return Deck(course=course, chapter=None)
-    chapter = next((c for c in course.chapter_list if c.slug == chapter_slug), None)
-    if chapter is None:
-        raise Http404("No such chapter")
+        course.chapter_list = list(chapters.order_by("position"))
+        chapter = None
+        if not course.chapter_list:
+            raise Http404("No such course")
+        for each in course.chapter_list:
+            each.course = course
+    else:
+        chapter = chapters.filter(slug=chapter_slug).first()
+        if chapter is None:
+            raise Http404("No such chapter")
+        chapter.course = course
     return Deck(course=course, chapter=chapter)
 
 
@@ -91,29 +110,44 @@ def new_cards_introduced(*, learner: Any, since: datetime) -> int:
     ).count()
 
 
+@dataclass(frozen=True)
+class Today:
+    """What a study page needs to know once per request: the learner's settings, their
+    study day, and how many new cards the daily limit still allows."""
+
+    prefs: LearnerSettings
+    day: StudyDay
+    allowance: int
+
+
+def today_get(*, learner: Any, now: datetime) -> Today:
+    prefs = learner_settings_get(learner=learner)
+    day = study_day(prefs=prefs, now=now)
+    introduced = new_cards_introduced(learner=learner, since=day.start)
+    return Today(
+        prefs=prefs, day=day, allowance=max(0, prefs.new_cards_per_day - introduced)
+    )
+
+
 def _unseen_cards(deck: Deck, learner: Any) -> QuerySet[Card]:
-    """The deck's cards the learner has never answered (nor suspended), in course order."""
-    suspended = Suspension.objects.filter(learner=learner, card=OuterRef("pk"))
-    seen = CardState.objects.filter(learner=learner, card=OuterRef("pk"))
-    return (
-        deck_cards(deck=deck, viewer=learner)
-        .exclude(Exists(suspended))
-        .exclude(Exists(seen))
-        .order_by("sequence")
+    """The deck's cards the learner has never answered (nor suspended), in course order,
+    from where their new cards begin (:mod:`revise.study.newcards`)."""
+    return newcards.unseen_cards(
+        learner=learner,
+        course=deck.course,
+        chapter=deck.chapter,
+        start=newcards.cursor_start(learner=learner, course=deck.course),
     )
 
 
 def _deck_states(deck: Deck, learner: Any) -> QuerySet[CardState]:
     """The learner's states of the deck's live cards they may study (not suspended).
 
-    Filtered through each state's own card (joins), not a list of the deck's cards: a
-    course deck has tens of thousands.
+    Led by the (learner, course, state, due) index; each candidate's card is read by its
+    key only to check it is live. A retired chapter's cards are retired with it.
     """
     states = CardState.objects.filter(
-        learner=learner,
-        card__course=deck.course,
-        card__retired_at__isnull=True,
-        card__chapter__retired_at__isnull=True,
+        learner=learner, course=deck.course, card__retired_at__isnull=True
     )
     if deck.chapter is not None:
         states = states.filter(card__chapter=deck.chapter)
@@ -121,6 +155,10 @@ def _deck_states(deck: Deck, learner: Any) -> QuerySet[CardState]:
         states = states.filter(card__locked=False)
     suspended = Suspension.objects.filter(learner=learner, card=OuterRef("card_id"))
     return states.exclude(Exists(suspended))
+
+
+LEARNING_STATES = [1, 3]  # learning, relearning
+REVIEW_STATE = 2
 
 
 @dataclass(frozen=True)
@@ -135,24 +173,22 @@ class StudyCounts:
     time_zone: str
 
 
-def study_counts(*, deck: Deck, learner: Any, now: datetime) -> StudyCounts:
-    """The counts a study session shows."""
-    prefs = learner_settings_get(learner=learner)
-    day = study_day(prefs=prefs, now=now)
-    # Three small queries, each led by an index on (learner, state, due) or (learner,
-    # due), beat one aggregate that walks every state of a large deck.
+def study_counts(
+    *, deck: Deck, learner: Any, now: datetime, today: Today | None = None
+) -> StudyCounts:
+    """The counts a study session shows. ``today``: :func:`today_get`, if the caller has it."""
+    today = today or today_get(learner=learner, now=now)
+    # Three small queries, each led by the (learner, course, state, due) index, beat one
+    # aggregate that walks every state of a large deck.
     states = _deck_states(deck, learner)
-    learning = states.filter(state__in=[1, 3]).count()
-    due = states.filter(state=2, due__lt=day.end).count()
+    learning = states.filter(state__in=LEARNING_STATES).count()
+    due = states.filter(state=REVIEW_STATE, due__lt=today.day.end).count()
     upcoming = (
         states.filter(due__gt=now).order_by("due").values_list("due", flat=True).first()
     )
-    allowance = prefs.new_cards_per_day - new_cards_introduced(
-        learner=learner, since=day.start
-    )
     new_today = (
-        _unseen_cards(deck, learner).order_by()[: max(0, allowance)].count()
-        if allowance > 0
+        _unseen_cards(deck, learner).order_by()[: today.allowance].count()
+        if today.allowance
         else 0
     )
     return StudyCounts(
@@ -161,7 +197,7 @@ def study_counts(*, deck: Deck, learner: Any, now: datetime) -> StudyCounts:
         due=due,
         next_due=upcoming,
         next_due_in=scheduling.interval_label(upcoming - now) if upcoming else "",
-        time_zone=prefs.time_zone,
+        time_zone=today.prefs.time_zone,
     )
 
 
@@ -198,32 +234,36 @@ class StudyCard:
     intervals: dict[scheduling.Rating, str]
 
 
-def study_next(*, deck: Deck, learner: Any, now: datetime) -> StudyCard | None:
+def study_next(
+    *, deck: Deck, learner: Any, now: datetime, today: Today | None = None
+) -> StudyCard | None:
     """The next card to study: learning and due cards first, then new ones up to the
-    daily limit, then learning cards a little ahead of time. None when done for today."""
-    prefs = learner_settings_get(learner=learner)
-    day = study_day(prefs=prefs, now=now)
-    states = _deck_states(deck, learner).select_related("card__chapter")
+    daily limit, then learning cards a little ahead of time. None when done for today.
+    ``today``: :func:`today_get`, if the caller has it."""
+    today = today or today_get(learner=learner, now=now)
+    states = _deck_states(deck, learner).select_related("card")
     state = (
-        states.filter(state__in=[1, 3], due__lte=now).order_by("due").first()
-        or states.filter(state=2, due__lt=day.end).order_by("due").first()
+        states.filter(state__in=LEARNING_STATES, due__lte=now).order_by("due").first()
+        or states.filter(state=REVIEW_STATE, due__lt=today.day.end)
+        .order_by("due")
+        .first()
     )
     card = state.card if state else None
-    if card is None:
-        allowance = prefs.new_cards_per_day - new_cards_introduced(
-            learner=learner, since=day.start
-        )
-        if allowance > 0:
-            card = _unseen_cards(deck, learner).first()
+    if card is None and today.allowance:
+        card = _unseen_cards(deck, learner).first()
     if card is None:
         state = (
-            states.filter(state__in=[1, 3], due__lte=now + scheduling.LEARN_AHEAD)
+            states.filter(
+                state__in=LEARNING_STATES, due__lte=now + scheduling.LEARN_AHEAD
+            )
             .order_by("due")
             .first()
         )
         card = state.card if state else None
     if card is None:
         return None
+    _attach(card, deck)
+    prefs = today.prefs
     memory = memory_of(state) if state and state.card_id == card.pk else None
     previews = scheduling.preview(
         memory,
@@ -239,6 +279,28 @@ def study_next(*, deck: Deck, learner: Any, now: datetime) -> StudyCard | None:
         is_new=memory is None,
         intervals={r: scheduling.interval_label(i) for r, i in previews.items()},
     )
+
+
+def _attach(card: Card, deck: Deck) -> None:
+    """Give ``card`` the deck's course and chapter objects, so links to its source (the
+    chapter's URL reads the course's slug) cost no query."""
+    card.course = deck.course
+    if deck.chapter is not None and card.chapter_id == deck.chapter.pk:
+        card.chapter = deck.chapter
+    else:
+        chapter = next(c for c in deck.course.chapter_list if c.pk == card.chapter_id)
+        card.chapter = chapter
+
+
+def free_card_at(*, deck: Deck, viewer: Any, index: int) -> tuple[Card | None, int]:
+    """The deck's card at ``index`` (in reading order) that ``viewer`` may see, if any,
+    and how many they may see: a visitor trying the free cards one at a time."""
+    cards = deck_cards(deck=deck, viewer=viewer).select_related(None)
+    in_range = 0 <= index < 2**31  # an absurd ?i= must not reach the database
+    card = cards[index : index + 1].first() if in_range else None
+    if card is not None:
+        _attach(card, deck)
+    return card, cards.count()
 
 
 def last_review_undoable(*, learner: Any) -> ReviewLog | None:
@@ -258,9 +320,12 @@ class DeckCardPage:
 
 def deck_card_list(*, deck: Deck, learner: Any, page: int = 1) -> DeckCardPage:
     """One page of the cards the learner may see, with their states, for the deck page."""
-    paginator = Paginator(deck_cards(deck=deck, viewer=learner), CARDS_PER_PAGE)
+    cards = deck_cards(deck=deck, viewer=learner).select_related(None)
+    paginator = Paginator(cards, CARDS_PER_PAGE)
     page_obj = paginator.get_page(page)
     cards = list(page_obj.object_list)
+    for card in cards:
+        _attach(card, deck)
     states: dict[int, CardState] = {}
     suspended: set[int] = set()
     if getattr(learner, "is_authenticated", False):

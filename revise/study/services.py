@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from revise.study import scheduling
+from revise.study import newcards, scheduling
 from revise.study.models import (
     Card,
     CardState,
@@ -64,15 +64,22 @@ def memory_of(state: CardState | None) -> Memory | None:
     )
 
 
-def _state_write(learner_id: int, card_id: int, memory: Memory | None) -> None:
-    """Make the cached state of a card equal ``memory`` (None: the card is new)."""
+def _state_write(
+    learner_id: int, card_id: int, memory: Memory | None, *, course_id: int
+) -> None:
+    """Make the cached state of a card equal ``memory`` (None: the card is new).
+
+    Callers hold the learner's lock, so no other write races the insert.
+    """
+    states = CardState.objects.filter(learner_id=learner_id, card_id=card_id)
     if memory is None:
-        CardState.objects.filter(learner_id=learner_id, card_id=card_id).delete()
+        states.delete()
         return
     fields = memory.to_json() | {"due": memory.due, "last_review": memory.last_review}
-    CardState.objects.update_or_create(
-        learner_id=learner_id, card_id=card_id, defaults=fields
-    )
+    if not states.update(**fields, course_id=course_id):
+        CardState.objects.create(
+            learner_id=learner_id, card_id=card_id, course_id=course_id, **fields
+        )
 
 
 def shown_token(*, learner_id: int, card_id: int, last_log_id: int | None) -> str:
@@ -210,7 +217,9 @@ def card_review_record(
     except IntegrityError:  # the same token raced in: it is recorded once
         existing = ReviewLog.objects.get(learner=learner, token=token)
         return _refusal(existing, card, page)
-    _state_write(learner.pk, card.pk, after)
+    _state_write(learner.pk, card.pk, after, course_id=card.course_id)
+    if before is None:  # a new card: the learner's new cards now begin further on
+        newcards.cursor_advance(learner=learner, course=card.course)
     _fit_count(prefs)
     return ReviewOutcome(True, log)
 
@@ -254,13 +263,17 @@ def review_undo(*, learner: Any, now: datetime) -> ReviewLog | None:
         parameters_id=last.parameters_id,
     )
     before = Memory.from_json(last.state_before) if last.state_before else None
-    _state_write(learner.pk, last.card_id, before)
+    card = Card.objects.only("course_id", "sequence").get(pk=last.card_id)
+    _state_write(learner.pk, card.pk, before, course_id=card.course_id)
+    if before is None:  # the card is new again
+        newcards.cursor_back_to(learner=learner, card=card)
     return undo
 
 
 @transaction.atomic
 def card_suspend(*, learner: Any, card: Card, now: datetime) -> None:
     """Take ``card`` out of the learner's queues until it is brought back."""
+    _lock_learner(learner)
     Suspension.objects.get_or_create(
         learner=learner, card=card, defaults={"created_at": now}
     )
@@ -269,7 +282,9 @@ def card_suspend(*, learner: Any, card: Card, now: datetime) -> None:
 @transaction.atomic
 def card_unsuspend(*, learner: Any, card: Card) -> None:
     """Bring a suspended card back into the learner's queues."""
-    Suspension.objects.filter(learner=learner, card=card).delete()
+    _lock_learner(learner)
+    if Suspension.objects.filter(learner=learner, card=card).delete()[0]:
+        newcards.cursor_back_to(learner=learner, card=card)
 
 
 @transaction.atomic
@@ -331,13 +346,18 @@ def card_states_rebuild(*, learner: Any = None, dry_run: bool = False) -> Rebuil
     if learner is not None:
         fits = fits.filter(learner=learner)
     parameters = dict(fits.values_list("pk", "parameters"))
+    course_of = dict(Card.objects.values_list("pk", "course_id"))
     changed = 0
     with transaction.atomic():
+        if not dry_run:  # states may come and go: new cards are found from the start
+            newcards.cursors_forget(learner=learner)
         for key in by_card.keys() | current.keys():
             rebuilt = replay(by_card.get(key, []), parameters)
             if rebuilt != current.get(key):
                 changed += 1
                 if not dry_run:
                     learner_id, card_id = key
-                    _state_write(learner_id, card_id, rebuilt)
+                    _state_write(
+                        learner_id, card_id, rebuilt, course_id=course_of[card_id]
+                    )
     return RebuildReport(checked=len(by_card.keys() | current.keys()), changed=changed)

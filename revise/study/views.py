@@ -74,13 +74,16 @@ def study(
     if request.method == "POST":
         return _study_post(request, deck)
     now = timezone.now()
-    item = selectors.study_next(deck=deck, learner=request.user, now=now)
+    today = selectors.today_get(learner=request.user, now=now)
+    item = selectors.study_next(deck=deck, learner=request.user, now=now, today=today)
     context = {
         "deck": deck,
         "item": item,
         "show": request.GET.get("show") == "1",
         "shown_at": int(now.timestamp() * 1000),
-        "counts": selectors.study_counts(deck=deck, learner=request.user, now=now),
+        "counts": selectors.study_counts(
+            deck=deck, learner=request.user, now=now, today=today
+        ),
         "undoable": selectors.last_review_undoable(learner=request.user),
         "ratings": list(Rating),
     }
@@ -132,17 +135,17 @@ def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
 
 
 def _try_free_cards(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
-    cards = list(selectors.deck_cards(deck=deck, viewer=request.user))
     try:
         index = max(0, int(request.GET.get("i", "0")))
     except ValueError:
         index = 0
+    card, total = selectors.free_card_at(deck=deck, viewer=request.user, index=index)
     context = {
         "deck": deck,
-        "card": cards[index] if index < len(cards) else None,
+        "card": card,
         "index": index,
         "next_index": index + 1,
-        "total": len(cards),
+        "total": total,
         "show": request.GET.get("show") == "1",
         "ratings": list(Rating),
     }
