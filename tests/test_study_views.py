@@ -286,3 +286,30 @@ def test_deck_page_lists_cards_a_page_at_a_time(signed_in, learner, monkeypatch)
     last = signed_in.get(DECK + "?page=999").content.decode()
     assert last.count('class="source"') == (total % 10 or 10)
     assert signed_in.get(DECK + "?page=abc").status_code == 200
+
+
+def test_an_answer_sent_by_the_script_is_answered_with_the_next_card(signed_in):
+    first = shown(signed_in)
+    response = signed_in.post(
+        SESSION + "?show=1",
+        {**first, "rating": "3"},
+        headers={"X-Revise-Next": "card"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="answer" hidden' in html, "the next card starts with its answer hidden"
+    after = re.search(r'name="card" value="(\d+)"', html).group(1)
+    assert after != first["card"]
+    assert ReviewLog.objects.count() == 1
+    # The same answer again (a retry): told, not recorded twice, still the next card.
+    again = signed_in.post(
+        SESSION, {**first, "rating": "3"}, headers={"X-Revise-Next": "card"}
+    ).content.decode()
+    assert "already answered in another tab" in again  # no page id: another page
+    assert re.search(r'name="card" value="(\d+)"', again).group(1) == after
+    assert ReviewLog.objects.count() == 1
+
+
+def test_a_plain_answer_is_redirected_to_the_study_page(signed_in):
+    response = signed_in.post(SESSION, {**shown(signed_in), "rating": "3"})
+    assert response.status_code == 302 and response.url == SESSION

@@ -273,13 +273,10 @@ def reviews_per_day(
 
 
 def _live_states(learner: Any):
-    """The learner's states of live cards they may study (not suspended)."""
+    """The learner's states of live cards they may study (not suspended). A retired
+    chapter's cards are retired with it by the import."""
     suspended = Suspension.objects.filter(learner=learner, card=OuterRef("card_id"))
-    states = CardState.objects.filter(
-        learner=learner,
-        card__retired_at__isnull=True,
-        card__chapter__retired_at__isnull=True,
-    )
+    states = CardState.objects.filter(learner=learner, card__retired_at__isnull=True)
     if not can_read_locked(learner):
         states = states.filter(card__locked=False)
     return states.exclude(Exists(suspended))

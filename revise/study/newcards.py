@@ -80,11 +80,10 @@ def cursor_advance(*, learner: Any, course: Course) -> None:
         first = (last or 0) + 1
     if first == start:
         return
-    NewCardCursor.objects.update_or_create(
-        learner=learner,
-        course=course,
-        defaults={"sequence": first, "course_version": course.imported_at},
-    )
+    values = {"sequence": first, "course_version": course.imported_at}
+    cursors = NewCardCursor.objects.filter(learner=learner, course=course)
+    if not cursors.update(**values):  # the learner's lock: no other insert races this
+        NewCardCursor.objects.create(learner=learner, course=course, **values)
 
 
 def cursor_back_to(*, learner: Any, card: Card) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -113,11 +113,13 @@ def new_cards_introduced(*, learner: Any, since: datetime) -> int:
 @dataclass(frozen=True)
 class Today:
     """What a study page needs to know once per request: the learner's settings, their
-    study day, and how many new cards the daily limit still allows."""
+    study day, how many new cards the daily limit still allows, and (filled in as read)
+    where their new cards of each course begin."""
 
     prefs: LearnerSettings
     day: StudyDay
     allowance: int
+    new_from: dict[int, int] = field(default_factory=dict)
 
 
 def today_get(*, learner: Any, now: datetime) -> Today:
@@ -129,14 +131,18 @@ def today_get(*, learner: Any, now: datetime) -> Today:
     )
 
 
-def _unseen_cards(deck: Deck, learner: Any) -> QuerySet[Card]:
+def _unseen_cards(
+    deck: Deck, learner: Any, today: Today | None = None
+) -> QuerySet[Card]:
     """The deck's cards the learner has never answered (nor suspended), in course order,
     from where their new cards begin (:mod:`revise.study.newcards`)."""
+    known = today.new_from if today else {}
+    start = known.get(deck.course.pk)
+    if start is None:
+        start = newcards.cursor_start(learner=learner, course=deck.course)
+        known[deck.course.pk] = start
     return newcards.unseen_cards(
-        learner=learner,
-        course=deck.course,
-        chapter=deck.chapter,
-        start=newcards.cursor_start(learner=learner, course=deck.course),
+        learner=learner, course=deck.course, chapter=deck.chapter, start=start
     )
 
 
@@ -187,7 +193,7 @@ def study_counts(
         states.filter(due__gt=now).order_by("due").values_list("due", flat=True).first()
     )
     new_today = (
-        _unseen_cards(deck, learner).order_by()[: today.allowance].count()
+        _unseen_cards(deck, learner, today).order_by()[: today.allowance].count()
         if today.allowance
         else 0
     )
@@ -250,7 +256,7 @@ def study_next(
     )
     card = state.card if state else None
     if card is None and today.allowance:
-        card = _unseen_cards(deck, learner).first()
+        card = _unseen_cards(deck, learner, today).first()
     if card is None:
         state = (
             states.filter(
@@ -305,7 +311,12 @@ def free_card_at(*, deck: Deck, viewer: Any, index: int) -> tuple[Card | None, i
 
 def last_review_undoable(*, learner: Any) -> ReviewLog | None:
     """The learner's latest review if it can still be undone (the log's last entry)."""
-    last = ReviewLog.objects.filter(learner=learner).order_by("-id").first()
+    last = (
+        ReviewLog.objects.filter(learner=learner)
+        .only("kind", "card_id")
+        .order_by("-id")
+        .first()
+    )
     return last if last and last.kind == ReviewLog.Kind.REVIEW else None
 
 

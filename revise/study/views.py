@@ -73,13 +73,19 @@ def study(
         return _try_free_cards(request, deck)
     if request.method == "POST":
         return _study_post(request, deck)
+    return _session_page(request, deck)
+
+
+def _session_page(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
+    """The study page: the next card, today's counts, and undo."""
     now = timezone.now()
     today = selectors.today_get(learner=request.user, now=now)
     item = selectors.study_next(deck=deck, learner=request.user, now=now, today=today)
     context = {
         "deck": deck,
         "item": item,
-        "show": request.GET.get("show") == "1",
+        # ?show=1 is the answer link without JavaScript; an answer's reply starts hidden.
+        "show": request.method != "POST" and request.GET.get("show") == "1",
         "shown_at": int(now.timestamp() * 1000),
         "counts": selectors.study_counts(
             deck=deck, learner=request.user, now=now, today=today
@@ -90,6 +96,18 @@ def study(
     return render(request, "study/session.html", context)
 
 
+# study.js sends answers with this header and shows the page it gets back: the next card
+# in one round trip. A plain form (no JavaScript) gets a redirect to the study page, so a
+# reload never sends the answer again.
+NEXT_CARD_HEADER = "X-Revise-Next"
+
+
+def _after_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
+    if request.headers.get(NEXT_CARD_HEADER) == "card":
+        return _session_page(request, deck)
+    return redirect(request.path)
+
+
 def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
     now = timezone.now()
     if request.POST.get("action") == "undo":
@@ -98,11 +116,11 @@ def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
             request,
             "Undone: that card is back." if undone else "There is nothing to undo.",
         )
-        return redirect(request.path)
+        return _after_post(request, deck)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, UNREADABLE)
-        return redirect(request.path)
+        return _after_post(request, deck)
     card = selectors.deck_cards(deck=deck, viewer=request.user).filter(
         pk=form.cleaned_data["card"]
     )
@@ -131,7 +149,7 @@ def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
             "Reread its source, rewrite it in your own words, or suspend it from the "
             "deck page.",
         )
-    return redirect(request.path)
+    return _after_post(request, deck)
 
 
 def _try_free_cards(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
