@@ -106,6 +106,7 @@ class Load:
     p99: float
     requests: int
     bad: int  # non-2xx/3xx responses plus socket errors other than closed connections
+    cpu: float = 0.0  # seconds of the server's workers' CPU time per request
 
 
 @dataclass
@@ -137,7 +138,7 @@ def duration_of(text: str) -> float:
 def wrk_parse(output: str) -> Load:
     """Requests/s, p50 and p99 from ``wrk --latency`` output."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)$", output, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.M))
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     bad = 0
     if found := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
@@ -153,14 +154,22 @@ def wrk_parse(output: str) -> Load:
     )
 
 
-def wrk(port: int, path: str, cookie: str | None, duration: float) -> Load:
+def wrk(port: int, path: str, cookie: str | None, duration: float, master: int) -> Load:
+    """One wrk run against ``port``, with the CPU time the workers of ``master`` spent."""
     argv = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{duration:g}s"]
     argv += ["--latency", "--timeout", "10s"]
     if cookie:
         argv += ["-H", f"Cookie: {cookie}"]
     argv.append(f"http://127.0.0.1:{port}{path}")
+    cpu = workers_cpu(master)
     result = subprocess.run(argv, capture_output=True, text=True, check=True)  # noqa: S603
-    return wrk_parse(result.stdout)
+    cpu = workers_cpu(master) - cpu
+    try:
+        load = wrk_parse(result.stdout)
+    except (AttributeError, KeyError) as exc:
+        raise RuntimeError(f"unreadable wrk output:\n{result.stdout}") from exc
+    load.cpu = cpu / max(load.requests, 1)
+    return load
 
 
 # --- servers ----------------------------------------------------------------------------
@@ -216,14 +225,32 @@ def gunicorn(
             process.wait()
 
 
+def workers(master: int) -> list[int]:
+    """The child processes of ``master`` (Linux /proc)."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{master}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
 def worker_rss(master: int) -> list[int]:
-    """Resident memory (VmRSS, kB) of each child of ``master`` (Linux /proc)."""
+    """Resident memory (VmRSS, kB) of each worker of ``master``."""
     sizes = []
-    for task in Path(f"/proc/{master}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            status = Path(f"/proc/{child}/status").read_text()
-            sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)))
+    for pid in workers(master):
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)))
     return sizes
+
+
+def workers_cpu(master: int) -> float:
+    """Seconds of CPU time (user and system) the workers of ``master`` have used."""
+    ticks = 0
+    for pid in workers(master):
+        with contextlib.suppress(FileNotFoundError):  # a worker that just exited
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def rss_line(name: str, master: int) -> str:
@@ -474,16 +501,21 @@ def run(args: argparse.Namespace, root: Path, work: Path, workers: int) -> int:
         for n in range(args.rounds):
             progress(f"round {n + 1} of {args.rounds}")
             for page in pages:
-                before = wrk(bare_port, "/", None, args.duration)
+                before = wrk(bare_port, "/", None, args.duration, bare_master.pid)
                 bare.runs.append(before)
-                load = wrk(app_port, page.path, page.cookie, args.duration)
+                load = wrk(
+                    app_port, page.path, page.cookie, args.duration, app_master.pid
+                )
                 page.runs.append(load)
                 page.ratios.append(load.rps / before.rps)
             learners = cookies[1 + n * USERS_PER_ROUND : 1 + (n + 1) * USERS_PER_ROUND]
             study += study_loop(app_port, study_path, learners, args.study_samples)
         memory = [rss_line("revise", app_master.pid), rss_line("bare", bare_master.pid)]
 
-    print(f"\n  {'page':<18} {'requests/s':>10} {'p50':>9} {'p99':>9} {'ratio':>6}")
+    print(
+        f"\n  {'page':<18} {'requests/s':>10} {'p50':>9} {'p99':>9} {'ratio':>6}"
+        f" {'CPU/request':>12}"
+    )
     for page in [bare, *pages]:
         rps = statistics.median(r.rps for r in page.runs)
         p50 = statistics.median(r.p50 for r in page.runs) * 1000
@@ -493,8 +525,10 @@ def run(args: argparse.Namespace, root: Path, work: Path, workers: int) -> int:
         note = (
             f"  ({bad} failed of {sum(r.requests for r in page.runs)})" if bad else ""
         )
+        cpu = statistics.median(r.cpu for r in page.runs) * 1000
         print(
-            f"  {page.name:<18} {rps:>10,.0f} {p50:>6.1f} ms {top:>6.1f} ms {ratio:>6.2f}{note}"
+            f"  {page.name:<18} {rps:>10,.0f} {p50:>6.1f} ms {top:>6.1f} ms"
+            f" {ratio:>6.2f} {cpu:>9.2f} ms{note}"
         )
     if study:
         print(
