@@ -6,12 +6,42 @@ database, the time to build the next study queue, to count a deck and to record 
 review (median and p99), reviews recorded per second, and the round trip of rating a card
 and receiving the next one through ``revise serve`` (p50 and p99).
 
+Then, for each database:
+
+- **Anki's own core, in the same run**: a 10,000-card collection of the ``anki`` package
+  with FSRS on (bench/anki_core.py), answering a card and fetching the next between each
+  two answers of the in-process loop, so both see the same machine. Anki flushes every
+  answer to disk (SQLite ``synchronous = FULL``); a second collection runs with
+  ``synchronous = NORMAL``, as Revise runs SQLite. The ratio of Revise's next card +
+  record to Anki's answer + next card is printed for both; the summary line takes the
+  like-for-like one (SQLite: NORMAL; PostgreSQL, which flushes each commit: FULL).
+- **50 learners at once** (``--learners``), each with their own history of
+  ``--crowd-reviews`` reviews in the same course, answering through ``revise serve``
+  from one thread each for ``--seconds``. One answer in twenty (``--double``) is sent
+  twice, as a double click would: half on a second connection at the same moment, half
+  again after the first response. Prints reviews recorded per second, then checks the
+  log: lost reviews (a token a client sent that is not in the log) and duplicated ones
+  (two rows for one (learner, token), or a row answering a state its card had already
+  left) must both be 0, and every learner's card states must equal a replay of their
+  log; the script exits with status 1 otherwise. The clients' CPU time is printed: it
+  shares the machine's cores with the server.
+
+The last line for each database is ``summary <vendor>: next card + record X ms = N.Nx
+Anki …; 50 learners R reviews/s, lost L, duplicated D``.
+
 SQLite runs in a throw-away ``REVISE_VAR_DIR``. PostgreSQL runs on DATABASE_URL when it is
-set (a database that this script may fill), else on a throw-away server on 127.0.0.1 when
-PostgreSQL's binaries are installed (as root, through ``runuser -u postgres``).
+set (a database that this script may fill), else on a throw-away server on 127.0.0.1 (on
+a free port) when PostgreSQL's binaries are installed (as root, through ``runuser -u
+postgres``).
 
     .venv/bin/python bench/review_bench.py [--sqlite | --postgres]
         [--cards 50000] [--reviews 500000] [--samples 1000] [--verify] [--explain]
+        [--learners 50] [--crowd-reviews 2000] [--seconds 30] [--double 0.05]
+        [--anki 10000]
+
+While developing (a few minutes for both databases):
+
+    .venv/bin/python bench/review_bench.py --cards 5000 --reviews 50000 --samples 100
 """
 
 from __future__ import annotations
@@ -44,10 +74,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ANKI_REFERENCE = (
-    "Anki's Rust core answers a card and fetches the next in about 0.6 ms "
-    "in-process on a 10,000-card deck on this kind of machine."
-)
+import anki_core  # noqa: E402 - bench/anki_core.py, beside this script
+
 CARDS_PER_CHAPTER = 100
 LOCKED_PER_CHAPTER = 20  # the last cards of each chapter come from its locked part
 SEEN_SHARE = 0.8  # the rest of the cards are still new to the learner
@@ -166,7 +194,14 @@ def run_child(args: argparse.Namespace, database_url: str | None) -> int:
 
 def child_args(args: argparse.Namespace) -> list[str]:
     flags = ["--cards", str(args.cards), "--reviews", str(args.reviews)]
-    flags += ["--samples", str(args.samples)]
+    flags += ["--samples", str(args.samples), "--learners", str(args.learners)]
+    flags += [
+        "--crowd-reviews",
+        str(args.crowd_reviews),
+        "--seconds",
+        str(args.seconds),
+    ]
+    flags += ["--double", str(args.double), "--anki", str(args.anki)]
     return (
         flags
         + (["--verify"] if args.verify else [])
@@ -190,7 +225,6 @@ def orchestrate(args: argparse.Namespace) -> int:
         else:
             with throwaway_postgres(bindir) as url:
                 status |= run_child(args, url)
-    print(f"\nFor scale: {ANKI_REFERENCE}")
     print(f"run time: {time.perf_counter() - started:.0f} s")
     return status
 
@@ -202,6 +236,7 @@ def orchestrate(args: argparse.Namespace) -> int:
 class Fixture:
     course_slug: str
     learner: Any
+    crowd: list[Any]  # the learners of the concurrent run
 
 
 def simulate(
@@ -238,22 +273,102 @@ def simulate(
     return log, log[-1][1]
 
 
-def generate(*, cards: int, reviews: int, now: datetime) -> Fixture:
-    """A course of ``cards`` cards and a learner with ``reviews`` reviews of them."""
+def course_fields(model: Any, course: Any) -> dict[str, Any]:
+    """``course=course`` when ``model`` keeps its card's course (a copy, for the queue)."""
+    names = {field.name for field in model._meta.get_fields()}
+    return {"course": course} if "course" in names else {}
+
+
+def store_history(
+    learner: Any,
+    course: Any,
+    card_ids: list[int],
+    log: list[tuple[int, datetime, Any, Any, Any]],
+    shift: timedelta,
+    rng: random.Random,
+) -> list[int]:
+    """Write a simulated log (moved by ``shift``) and the card states it leaves.
+
+    Returns the indices of the cards the learner has seen. Call inside a transaction.
+    """
     from django.core.management.color import no_style
-    from django.db import connection, transaction
+    from django.db import connection
     from django.db.models import Max
+
+    from revise.study.models import CardState, ReviewLog
+    from revise.study.services import shown_token
+
+    def moved(memory: Any) -> Any:
+        last = memory.last_review + shift if memory.last_review else None
+        return replace(memory, due=memory.due + shift, last_review=last)
+
+    first_id = (ReviewLog.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    last_id: dict[int, int] = {}
+    last_json: dict[int, Any] = {}
+    final: dict[int, Any] = {}
+    batch = []
+    for offset, (index, when, rating, _, after) in enumerate(log):
+        card_id, log_id = card_ids[index], first_id + offset
+        after = moved(after)
+        after_json = after.to_json()
+        batch.append(
+            ReviewLog(
+                id=log_id,
+                learner=learner,
+                card_id=card_id,
+                kind=ReviewLog.Kind.REVIEW,
+                rating=int(rating),
+                reviewed_at=when + shift,
+                duration_ms=rng.randint(2000, 15000),
+                retention=0.9,
+                state_before=last_json.get(index),
+                state_after=after_json,
+                token=shown_token(
+                    learner_id=learner.pk,
+                    card_id=card_id,
+                    last_log_id=last_id.get(index),
+                ),
+            )
+        )
+        last_id[index], last_json[index], final[index] = log_id, after_json, after
+        if len(batch) == BATCH:
+            ReviewLog.objects.bulk_create(batch)
+            batch = []
+    ReviewLog.objects.bulk_create(batch)
+    with connection.cursor() as cursor:  # the ids were given: move the sequence on
+        for sql in connection.ops.sequence_reset_sql(no_style(), [ReviewLog]):
+            cursor.execute(sql)
+    per_course = course_fields(CardState, course)
+    CardState.objects.bulk_create(
+        [
+            CardState(
+                learner=learner,
+                card_id=card_ids[index],
+                **per_course,
+                **(
+                    memory.to_json()
+                    | {"due": memory.due, "last_review": memory.last_review}
+                ),
+            )
+            for index, memory in final.items()
+        ],
+        batch_size=BATCH,
+    )
+    return sorted(final)
+
+
+def generate(
+    *, cards: int, reviews: int, now: datetime, crowd: int, crowd_reviews: int
+) -> Fixture:
+    """A course of ``cards`` cards and a learner with ``reviews`` reviews of them, and
+    ``crowd`` more learners with ``crowd_reviews`` each (one simulated history, copied).
+    """
+    from django.db import connection, transaction
 
     from revise.accounts.models import User
     from revise.catalog.models import Chapter, ChapterLocked, Course, Subject
-    from revise.study.models import (
-        Card,
-        CardState,
-        LearnerSettings,
-        ReviewLog,
-        Suspension,
-    )
-    from revise.study.services import shown_token
+    from revise.catalog.services import SEQUENCE_STRIDE
+    from revise.study.models import Card, LearnerSettings, Suspension
 
     rng = random.Random(20261127)
     tag = secrets.token_hex(3)
@@ -303,6 +418,8 @@ def generate(*, cards: int, reviews: int, now: datetime) -> Fixture:
                     front_text=f"When did event {n} happen?",
                     locked=position >= CARDS_PER_CHAPTER - LOCKED_PER_CHAPTER,
                     position=position,
+                    # Reading order in the course, as the import numbers it.
+                    sequence=chapter.position * SEQUENCE_STRIDE + position,
                 )
             )
         Card.objects.bulk_create(rows, batch_size=BATCH)
@@ -313,72 +430,35 @@ def generate(*, cards: int, reviews: int, now: datetime) -> Fixture:
         )
         learner = User.objects.create_user(f"learner-{tag}@example.invalid")
         LearnerSettings.objects.create(learner=learner)
+        others = [
+            User.objects.create_user(f"learner-{tag}-{n}@example.invalid")
+            for n in range(crowd)
+        ]
+        LearnerSettings.objects.bulk_create(
+            [LearnerSettings(learner=other) for other in others]
+        )
     made = time.perf_counter()
 
     log, history_end = simulate(card_ids, reviews=reviews, rng=rng, start=now)
     shift = (now - AWAY) - history_end  # the history ends two days before now
+    crowd_log: list[Any] = []
+    if others:
+        crowd_log, crowd_end = simulate(
+            card_ids, reviews=crowd_reviews, rng=random.Random(5), start=now
+        )
     simulated = time.perf_counter()
 
-    def moved(memory: Any) -> Any:
-        last = memory.last_review + shift if memory.last_review else None
-        return replace(memory, due=memory.due + shift, last_review=last)
-
     with transaction.atomic():
-        first_id = (ReviewLog.objects.aggregate(top=Max("id"))["top"] or 0) + 1
-        last_id: dict[int, int] = {}
-        last_json: dict[int, Any] = {}
-        final: dict[int, Any] = {}
-        batch = []
-        for offset, (index, when, rating, _, after) in enumerate(log):
-            card_id, log_id = card_ids[index], first_id + offset
-            after = moved(after)
-            after_json = after.to_json()
-            batch.append(
-                ReviewLog(
-                    id=log_id,
-                    learner=learner,
-                    card_id=card_id,
-                    kind=ReviewLog.Kind.REVIEW,
-                    rating=int(rating),
-                    reviewed_at=when + shift,
-                    duration_ms=rng.randint(2000, 15000),
-                    retention=0.9,
-                    state_before=last_json.get(index),
-                    state_after=after_json,
-                    token=shown_token(
-                        learner_id=learner.pk,
-                        card_id=card_id,
-                        last_log_id=last_id.get(index),
-                    ),
-                )
+        seen = store_history(learner, course, card_ids, log, shift, rng)
+        for other in others:
+            store_history(
+                other, course, card_ids, crowd_log, (now - AWAY) - crowd_end, rng
             )
-            last_id[index], last_json[index], final[index] = log_id, after_json, after
-            if len(batch) == BATCH:
-                ReviewLog.objects.bulk_create(batch)
-                batch = []
-        ReviewLog.objects.bulk_create(batch)
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [ReviewLog]):
-                cursor.execute(sql)
-        CardState.objects.bulk_create(
-            [
-                CardState(
-                    learner=learner,
-                    card_id=card_ids[index],
-                    **(
-                        memory.to_json()
-                        | {"due": memory.due, "last_review": memory.last_review}
-                    ),
-                )
-                for index, memory in final.items()
-            ],
-            batch_size=BATCH,
-        )
         # A few cards the learner took out of their queue, as learners do.
         Suspension.objects.bulk_create(
             [
                 Suspension(learner=learner, card_id=card_ids[i], created_at=now)
-                for i in rng.sample(sorted(final), max(1, len(final) // 1000))
+                for i in rng.sample(seen, max(1, len(seen) // 1000))
             ]
         )
     if connection.vendor == "postgresql":
@@ -393,11 +473,17 @@ def generate(*, cards: int, reviews: int, now: datetime) -> Fixture:
     )
     days = (history_end - log[0][1]).days
     print(
-        f"  history: {len(log):,} reviews of {len(final):,} cards over {days} days; "
+        f"  history: {len(log):,} reviews of {len(seen):,} cards over {days} days; "
         f"last studied {AWAY.days} days ago",
         flush=True,
     )
-    return Fixture(course.slug, learner)
+    if others:
+        print(
+            f"  crowd: {len(others)} more learners, each with {len(crowd_log):,} "
+            f"reviews of {len({row[0] for row in crowd_log}):,} cards",
+            flush=True,
+        )
+    return Fixture(course.slug, learner, others)
 
 
 def verify(learner: Any) -> None:
@@ -511,7 +597,9 @@ def measure_reads(fixture: Fixture, samples: int, show_plans: bool) -> Any:
     return course
 
 
-def measure_writes(fixture: Fixture, deck: Any, samples: int) -> None:
+def measure_writes(
+    fixture: Fixture, deck: Any, samples: int, anki_cards: int
+) -> dict[str, float]:
     from revise.study import services
     from revise.study.scheduling import Rating
 
@@ -546,16 +634,33 @@ def measure_writes(fixture: Fixture, deck: Any, samples: int) -> None:
     line("record one review", times, f"   {queries} queries")
 
     # The sustained loop runs the review queue dry, so new cards come up in it too.
+    # Anki's core answers a card and fetches the next one between each two of ours, so
+    # a busy machine slows both alike and the ratio holds.
+    cores: dict[str, Any] = {}
+    if anki_cards:
+        progress(f"Anki {anki_core.available()}: {anki_cards:,}-card collections")
+        cores["FULL"] = anki_core.AnkiCore(anki_cards)
+        cores["NORMAL"] = anki_core.AnkiCore(anki_cards, synchronous="NORMAL")
+        for core in cores.values():
+            for _ in range(20):
+                core.step()
     times, new_card_times = [], []
-    loop_start = time.perf_counter()
-    for _ in range(samples):
-        start = time.perf_counter()
-        record, item, seconds = answer()
-        record()
-        times.append(time.perf_counter() - start)
-        if item.is_new:
-            new_card_times.append(seconds)
-    elapsed = time.perf_counter() - loop_start
+    anki_times: dict[str, list[float]] = {mode: [] for mode in cores}
+    elapsed = 0.0
+    try:
+        for _ in range(samples):
+            start = time.perf_counter()
+            record, item, seconds = answer()
+            record()
+            times.append(time.perf_counter() - start)
+            elapsed += times[-1]
+            if item.is_new:
+                new_card_times.append(seconds)
+            for mode, core in cores.items():
+                anki_times[mode].append(core.step())
+    finally:
+        for core in cores.values():
+            core.close()
     line("next card + record (in-process)", times)
     if new_card_times:
         line("  next card, when it is new", new_card_times)
@@ -563,6 +668,39 @@ def measure_writes(fixture: Fixture, deck: Any, samples: int) -> None:
         f"  {'reviews recorded per second':<34} {samples / elapsed:8.0f} /s"
         f"   (a sustained loop of {samples:,} answers)"
     )
+    if not cores:
+        return {}
+    new, _, due = cores["FULL"].counts
+    line(
+        "Anki core: answer + next card",
+        anki_times["FULL"],
+        f"   ({anki_cards:,} cards, FSRS on, {due:,} due, {new:,} new; "
+        "synchronous FULL, as Anki runs)",
+    )
+    line(
+        "  with synchronous NORMAL",
+        anki_times["NORMAL"],
+        "   (as Revise runs SQLite: no flush to disk on each commit)",
+    )
+    ratios = {}
+    for mode in cores:
+        ratios[mode] = statistics.median(times) / statistics.median(anki_times[mode])
+        FIGURES.append(
+            f"  {f'  Revise ÷ Anki {mode}':<34} {ratios[mode]:8.1f} × "
+            f"{p99(times) / p99(anki_times[mode]):8.1f} ×"
+            "   (next card + record ÷ answer + next card; median, p99)"
+        )
+    # Like for like: PostgreSQL flushes each commit (synchronous_commit on), as Anki does;
+    # Revise's SQLite does not (synchronous NORMAL).
+    from django.db import connection
+
+    mode = "NORMAL" if connection.vendor == "sqlite" else "FULL"
+    return {
+        "anki_mode": mode,
+        "anki_ratio": ratios[mode],
+        "anki_ms": statistics.median(anki_times[mode]) * 1000,
+        "revise_ms": statistics.median(times) * 1000,
+    }
 
 
 # --- through the server -----------------------------------------------------------------
@@ -698,6 +836,263 @@ def measure_server(fixture: Fixture, samples: int, log: Path) -> None:
     line("  of which GET (next card)", gets)
 
 
+# --- many learners at once -------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    """One answer a client sent: the shown card's token, and what the server said."""
+
+    token: str
+    statuses: list[int]  # one per POST; 0: no response (the connection failed)
+    double: str = ""  # "", "concurrent" or "after"
+
+
+class Learner:
+    """One learner of the concurrent run: answers their cards until the deadline.
+
+    Rating a card is a POST; the next card is the page it redirects to (or the POST's
+    own page, if the server answers a rating with the next card). One answer in
+    ``double_share`` is sent twice, as a double click would: half of them on a second
+    connection at the same moment, half again after the first response.
+    """
+
+    def __init__(
+        self, port: int, cookies: dict[str, str], path: str, seed: int, double: float
+    ) -> None:
+        self.port, self.path, self.double = port, path, double
+        self.browser = Browser(port, cookies)
+        self.rng = random.Random(seed)
+        self.answers: list[Answer] = []
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.dry = False
+
+    def post(self, form: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        try:
+            return self.browser.request("POST", self.path, form)
+        except (OSError, http.client.HTTPException) as error:
+            self.errors.append(f"POST: {error!r}")
+            self.browser.connection.close()
+            return 0, {}, ""
+
+    def post_twice_at_once(self, form: dict[str, str]) -> list[int]:
+        """The same form on two connections, both sent before either is read."""
+        second = Browser(self.port, self.browser.cookies)
+        body = urlencode(form)
+        statuses = []
+        browsers = [self.browser, second]
+        try:
+            for browser in browsers:
+                headers = {
+                    "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items()),
+                    "Content-Type": "application/x-www-form-urlencoded",
+                }
+                browser.connection.request(
+                    "POST", self.path, body=body, headers=headers
+                )
+            for browser in browsers:
+                response = browser.connection.getresponse()
+                response.read()
+                for header in response.headers.get_all("Set-Cookie") or []:
+                    for name, morsel in SimpleCookie(header).items():
+                        self.browser.cookies[name] = morsel.value
+                browser.connection.close()
+                statuses.append(response.status)
+        except (OSError, http.client.HTTPException) as error:
+            self.errors.append(f"double POST: {error!r}")
+            for browser in browsers:
+                browser.connection.close()
+            statuses += [0] * (2 - len(statuses))
+        return statuses
+
+    def next_fields(
+        self, status: int, headers: dict[str, str], text: str
+    ) -> dict[str, str] | None:
+        if status == 200 and 'name="token"' in text:
+            return dict(FIELD.findall(text))
+        try:
+            return self.browser.study_page(self.path)
+        except (AssertionError, OSError, http.client.HTTPException) as error:
+            self.errors.append(f"GET: {error!r}")
+            self.browser.connection.close()
+            return None
+
+    def run(self, start: Any, until: list[float]) -> None:
+        """Answer from the ``start`` barrier until ``until[0]`` (set before it opens)."""
+        fields = self.next_fields(0, {}, "")
+        start.wait()
+        while fields is not None and time.monotonic() < until[0]:
+            if "card" not in fields:
+                self.dry = True  # done for today
+                return
+            form = {name: fields.get(name, "") for name in ANSWER_FIELDS}
+            form["rating"] = str(self.rng.choices([1, 2, 3, 4], RATING_WEIGHTS)[0])
+            answer = Answer(fields["token"], [])
+            self.answers.append(answer)
+            began = time.perf_counter()
+            twice = self.rng.random()
+            if twice < self.double / 2:
+                answer.double = "concurrent"
+                answer.statuses = self.post_twice_at_once(form)
+                status, headers, text = 302, {}, ""
+            else:
+                status, headers, text = self.post(form)
+                answer.statuses.append(status)
+                if twice < self.double:
+                    answer.double = "after"
+                    status, headers, text = self.post(form)
+                    answer.statuses.append(status)
+            fields = self.next_fields(status, headers, text)
+            self.latencies.append(time.perf_counter() - began)
+
+
+ANSWER_FIELDS = ["card", "token", "page", "shown_at", "csrfmiddlewaretoken"]
+
+
+def crowd_check(
+    learners: list[Any], answers: dict[int, list[Answer]], after_id: int
+) -> tuple[int, int, int, int]:
+    """Compare what the clients sent with the log: (recorded, lost, duplicated, extra).
+
+    Lost: a token a client sent that is not in the log. Duplicated: a log row beyond the
+    first for one (learner, token), or a row whose token is not the one its card showed
+    before it (an answer to a state the card had already left). Extra: a row no client
+    sent.
+    """
+    from collections import Counter
+
+    from revise.study.models import ReviewLog
+    from revise.study.services import shown_token
+
+    rows = list(
+        ReviewLog.objects.filter(
+            learner__in=learners, id__gt=after_id, kind=ReviewLog.Kind.REVIEW
+        ).values_list("id", "learner_id", "card_id", "token")
+    )
+    logged = Counter((learner, token) for _, learner, _, token in rows)
+    duplicated = sum(count - 1 for count in logged.values())
+    # Each new row's token is the card's token as of the row before it, if any.
+    touched = {(learner, card) for _, learner, card, _ in rows}
+    previous: dict[tuple[int, int], int | None] = {}
+    history = ReviewLog.objects.filter(
+        learner__in=learners, card_id__in={card for _, card in touched}
+    ).order_by("id")
+    chains: dict[tuple[int, int], list[int]] = {}
+    for row_id, learner, card in history.values_list("id", "learner_id", "card_id"):
+        if (learner, card) in touched:
+            chains.setdefault((learner, card), []).append(row_id)
+    for chain in chains.values():
+        for before, row_id in zip([None, *chain], chain, strict=False):
+            previous[row_id] = before
+    for row_id, learner, card, token in rows:
+        shown = shown_token(
+            learner_id=learner, card_id=card, last_log_id=previous.get(row_id)
+        )
+        duplicated += shown != token
+    sent = {(learner, a.token) for learner, sent in answers.items() for a in sent}
+    lost = len(sent - set(logged))
+    extra = len(set(logged) - sent)
+    return len(rows), lost, duplicated, extra
+
+
+def measure_crowd(
+    fixture: Fixture, seconds: float, double: float, log: Path
+) -> dict[str, Any]:
+    """The crowd answers at once through ``revise serve`` for ``seconds``."""
+    import threading
+    from collections import Counter
+
+    from django.db import connection
+    from django.db.models import Max
+
+    from revise.study.models import ReviewLog
+    from revise.study.services import card_states_rebuild
+
+    learners = fixture.crowd
+    cookies = [signed_in_cookies(learner) for learner in learners]
+    after_id = ReviewLog.objects.aggregate(top=Max("id"))["top"] or 0
+    connection.close()
+    port = free_port()
+    path = f"/study/{fixture.course_slug}/"
+    with server(port, log):
+        clients = [
+            Learner(port, cookie, path, seed=n, double=double)
+            for n, cookie in enumerate(cookies)
+        ]
+        start = threading.Barrier(len(clients) + 1)
+        until = [math.inf]  # set when every learner has their first card
+        threads = [
+            threading.Thread(target=client.run, args=(start, until))
+            for client in clients
+        ]
+        for thread in threads:
+            thread.start()
+        until[0] = time.monotonic() + seconds + 300  # if a learner never starts
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait(timeout=300)
+        until[0] = time.monotonic() + seconds
+        start_cpu, began = time.process_time(), time.perf_counter()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+        client_cpu = time.process_time() - start_cpu
+    answers = {
+        learner.pk: c.answers for learner, c in zip(learners, clients, strict=True)
+    }
+    recorded, lost, duplicated, extra = crowd_check(learners, answers, after_id)
+    sent = sum(len(a) for a in answers.values())
+    doubles = [a for sent in answers.values() for a in sent if a.double]
+    statuses = Counter(
+        status for sent in answers.values() for a in sent for status in a.statuses
+    )
+    errors = [e for c in clients for e in c.errors]
+    changed = sum(
+        card_states_rebuild(learner=learner, dry_run=True).changed
+        for learner in learners
+    )
+    latencies = [t for c in clients for t in c.latencies]
+    dry = sum(c.dry for c in clients)
+    if latencies:
+        line(
+            f"server, {len(learners)} at once: rate + next",
+            latencies,
+            f"   ({sent:,} answers in {elapsed:.1f} s)",
+        )
+    rate = recorded / elapsed if elapsed else 0.0
+    FIGURES.append(
+        f"  {'reviews recorded per second':<34} {rate:8.1f} /s"
+        f"   ({len(learners)} learners at once; {len(doubles)} answers sent twice: "
+        f"{sum(a.double == 'concurrent' for a in doubles)} at once, "
+        f"{sum(a.double == 'after' for a in doubles)} after)"
+    )
+    FIGURES.append(
+        f"  {'lost / duplicated reviews':<34} {lost:8} / {duplicated}"
+        f"   (log: {recorded:,} rows for {sent:,} answers sent; {extra} not sent; "
+        f"states off their log: {changed})"
+    )
+    FIGURES.append(
+        f"  {'  responses':<34} "
+        + ", ".join(
+            f"{code or 'no response'}: {n:,}" for code, n in sorted(statuses.items())
+        )
+        + (f"; {dry} learners ran out of cards" if dry else "")
+    )
+    FIGURES.append(
+        f"  {'  client CPU':<34} {client_cpu:8.1f} s   ({client_cpu / elapsed:.0%} of "
+        f"one core over {elapsed:.1f} s; {os.cpu_count()} cores shared with the server)"
+    )
+    for error in errors[:5]:
+        FIGURES.append(f"  ! {error}")
+    return {
+        "reviews_per_s": rate,
+        "lost": lost,
+        "duplicated": duplicated,
+        "extra": extra,
+        "states_off": changed,
+    }
+
+
 def child(args: argparse.Namespace) -> int:
     import django
 
@@ -717,7 +1112,13 @@ def child(args: argparse.Namespace) -> int:
 
         name += " " + sqlite3.sqlite_version
     print(f"\ndatabase: {name} · {args.cards:,} cards · {args.reviews:,} reviews")
-    fixture = generate(cards=args.cards, reviews=args.reviews, now=timezone.now())
+    fixture = generate(
+        cards=args.cards,
+        reviews=args.reviews,
+        now=timezone.now(),
+        crowd=args.learners,
+        crowd_reviews=args.crowd_reviews,
+    )
     if args.verify or args.reviews <= 100_000:
         verify(fixture.learner)
     progress("in-process reads")
@@ -726,14 +1127,40 @@ def child(args: argparse.Namespace) -> int:
     work = Path(os.environ["REVISE_VAR_DIR"]).parent
     reads = len(FIGURES)
     measure_server(fixture, args.samples, work / "server.log")
+    crowd: dict[str, Any] = {}
+    if fixture.crowd:
+        progress(
+            f"{len(fixture.crowd)} learners at once through revise serve, "
+            f"{args.seconds:g} s"
+        )
+        crowd = measure_crowd(
+            fixture, args.seconds, args.double, work / "server-crowd.log"
+        )
     served = FIGURES[reads:]
     del FIGURES[reads:]
-    progress("in-process writes")
-    measure_writes(fixture, deck, args.samples)
+    progress("in-process writes" + (", interleaved with Anki" if args.anki else ""))
+    anki_cards = args.anki if anki_core.available() else 0
+    if args.anki and not anki_cards:
+        print("  anki: skipped (the anki package is not installed)")
+    compared = measure_writes(fixture, deck, args.samples, anki_cards)
     FIGURES.extend(served)
     print(f"\n  {'':<34} {'median':>11} {'p99':>11} {'n':>7}")
     print("\n".join(FIGURES), flush=True)
-    return 0
+    summary = [f"summary {connection.vendor}:"]
+    if compared:
+        summary.append(
+            f"next card + record {compared['revise_ms']:.2f} ms = "
+            f"{compared['anki_ratio']:.1f}x Anki synchronous {compared['anki_mode']} "
+            f"({compared['anki_ms']:.3f} ms);"
+        )
+    if crowd:
+        summary.append(
+            f"{len(fixture.crowd)} learners {crowd['reviews_per_s']:.1f} reviews/s, "
+            f"lost {crowd['lost']}, duplicated {crowd['duplicated']}"
+        )
+    print("\n  " + " ".join(summary), flush=True)
+    broken = crowd and (crowd["lost"] or crowd["duplicated"] or crowd["extra"])
+    return 1 if broken or crowd.get("states_off") else 0
 
 
 def main() -> None:
@@ -757,6 +1184,34 @@ def main() -> None:
     )
     parser.add_argument(
         "--explain", action="store_true", help="print study_next's queries and plans"
+    )
+    parser.add_argument(
+        "--learners",
+        type=int,
+        default=50,
+        help="learners answering at once through the server (0: no such run)",
+    )
+    parser.add_argument(
+        "--crowd-reviews",
+        type=int,
+        default=2000,
+        help="reviews in each of those learners' history",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=30, help="length of the concurrent run"
+    )
+    parser.add_argument(
+        "--double",
+        type=float,
+        default=0.05,
+        help="share of answers sent twice in the concurrent run",
+    )
+    parser.add_argument(
+        "--anki",
+        type=int,
+        default=10_000,
+        metavar="CARDS",
+        help="cards in the Anki collection compared with (0: no comparison)",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
