@@ -17,7 +17,7 @@ from django.urls import reverse
 from revise.accounts.models import User
 from revise.catalog.models import Course
 from revise.catalog.services import course_import
-from revise.study import newcards, selectors, services
+from revise.study import newcards, queue_sql, selectors, services
 from revise.study.models import Card, CardState, LearnerSettings, NewCardCursor
 from revise.study.scheduling import Rating
 from tests.conftest import COURSE_YAML
@@ -75,13 +75,13 @@ def deck_of(course: Course, chapter_slug: str | None = None) -> selectors.Deck:
 
 def first_new_by_walk(deck: selectors.Deck, learner) -> Card | None:
     """The reference: the first unseen card walking from the very first card."""
-    return newcards.unseen_cards(
-        learner=learner, course=deck.course, chapter=deck.chapter, start=0
-    ).first()
+    return queue_sql.first_unseen(selectors._queue(deck, learner), start=0)
 
 
 def first_new(deck: selectors.Deck, learner) -> Card | None:
-    return selectors._unseen_cards(deck, learner).first()
+    """What the queue takes: the first unseen card from the learner's cursor."""
+    start = newcards.cursor_start(learner=learner, course=deck.course)
+    return queue_sql.first_unseen(selectors._queue(deck, learner), start=start)
 
 
 def study_one(deck: selectors.Deck, learner, now: datetime, rating=Rating.GOOD):

@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
-from revise.study import newcards, scheduling
+from revise.study import newcards, queue_sql, scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
 from revise.study.services import card_token, memory_of, page_id
 
@@ -80,7 +80,7 @@ def deck_cards(*, deck: Deck, viewer: Any) -> QuerySet[Card]:
 
 def learner_settings_get(*, learner: Any) -> LearnerSettings:
     """The learner's settings; defaults (unsaved) if they never changed them."""
-    return LearnerSettings.objects.filter(learner=learner).first() or LearnerSettings(
+    return queue_sql.settings_row(learner_id=learner.pk) or LearnerSettings(
         learner=learner
     )
 
@@ -101,13 +101,7 @@ def study_day(*, prefs: LearnerSettings, now: datetime) -> StudyDay:
 
 def new_cards_introduced(*, learner: Any, since: datetime) -> int:
     """How many cards the learner saw for the first time since ``since`` (undos excluded)."""
-    return ReviewLog.objects.filter(
-        learner=learner,
-        kind=ReviewLog.Kind.REVIEW,
-        state_before__isnull=True,
-        reviewed_at__gte=since,
-        undone_by__isnull=True,
-    ).count()
+    return queue_sql.introduced_since(learner_id=learner.pk, since=since)
 
 
 @dataclass(frozen=True)
@@ -121,6 +115,13 @@ class Today:
     allowance: int
     new_from: dict[int, int] = field(default_factory=dict)
 
+    def new_start(self, learner: Any, course: Course) -> int:
+        if course.pk not in self.new_from:
+            self.new_from[course.pk] = newcards.cursor_start(
+                learner=learner, course=course
+            )
+        return self.new_from[course.pk]
+
 
 def today_get(*, learner: Any, now: datetime) -> Today:
     prefs = learner_settings_get(learner=learner)
@@ -131,40 +132,14 @@ def today_get(*, learner: Any, now: datetime) -> Today:
     )
 
 
-def _unseen_cards(
-    deck: Deck, learner: Any, today: Today | None = None
-) -> QuerySet[Card]:
-    """The deck's cards the learner has never answered (nor suspended), in course order,
-    from where their new cards begin (:mod:`revise.study.newcards`)."""
-    known = today.new_from if today else {}
-    start = known.get(deck.course.pk)
-    if start is None:
-        start = newcards.cursor_start(learner=learner, course=deck.course)
-        known[deck.course.pk] = start
-    return newcards.unseen_cards(
-        learner=learner, course=deck.course, chapter=deck.chapter, start=start
+def _queue(deck: Deck, learner: Any) -> queue_sql.DeckFilter:
+    """The deck's cards as the study loop's SQL reads them (:mod:`queue_sql`)."""
+    return queue_sql.DeckFilter(
+        learner_id=learner.pk,
+        course_id=deck.course.pk,
+        chapter_id=deck.chapter.pk if deck.chapter else None,
+        locked_ok=can_read_locked(learner),
     )
-
-
-def _deck_states(deck: Deck, learner: Any) -> QuerySet[CardState]:
-    """The learner's states of the deck's live cards they may study (not suspended).
-
-    Led by the (learner, course, state, due) index; each candidate's card is read by its
-    key only to check it is live. A retired chapter's cards are retired with it.
-    """
-    states = CardState.objects.filter(
-        learner=learner, course=deck.course, card__retired_at__isnull=True
-    )
-    if deck.chapter is not None:
-        states = states.filter(card__chapter=deck.chapter)
-    if not can_read_locked(learner):
-        states = states.filter(card__locked=False)
-    suspended = Suspension.objects.filter(learner=learner, card=OuterRef("card_id"))
-    return states.exclude(Exists(suspended))
-
-
-LEARNING_STATES = [1, 3]  # learning, relearning
-REVIEW_STATE = 2
 
 
 @dataclass(frozen=True)
@@ -184,19 +159,18 @@ def study_counts(
 ) -> StudyCounts:
     """The counts a study session shows. ``today``: :func:`today_get`, if the caller has it."""
     today = today or today_get(learner=learner, now=now)
-    # Three small queries, each led by the (learner, course, state, due) index, beat one
+    queue = _queue(deck, learner)
+    # Small statements, each led by the (learner, course, state, due) index, beat one
     # aggregate that walks every state of a large deck.
-    states = _deck_states(deck, learner)
-    learning = states.filter(state__in=LEARNING_STATES).count()
-    due = states.filter(state=REVIEW_STATE, due__lt=today.day.end).count()
-    upcoming = (
-        states.filter(due__gt=now).order_by("due").values_list("due", flat=True).first()
+    learning = queue_sql.count_states(queue, states=queue_sql.LEARNING_STATES)
+    due = queue_sql.count_states(
+        queue, states=(queue_sql.REVIEW_STATE,), due_before=today.day.end
     )
-    new_today = (
-        _unseen_cards(deck, learner, today).order_by()[: today.allowance].count()
-        if today.allowance
-        else 0
-    )
+    upcoming = queue_sql.next_due_after(queue, after=now)
+    new_today = 0
+    if today.allowance:
+        start = today.new_start(learner, deck.course)
+        new_today = queue_sql.count_unseen(queue, start=start, limit=today.allowance)
     return StudyCounts(
         new_today=new_today,
         learning=learning,
@@ -222,7 +196,7 @@ def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
     cards = deck_cards(deck=deck, viewer=learner)
     suspended = Suspension.objects.filter(learner=learner, card__in=cards).count()
     total = cards.count() - suspended
-    seen = _deck_states(deck, learner).count()
+    seen = queue_sql.count_states(_queue(deck, learner), states=queue_sql.ALL_STATES)
     return DeckCounts(
         **asdict(session), new=total - seen, total=total, suspended=suspended
     )
@@ -247,23 +221,25 @@ def study_next(
     daily limit, then learning cards a little ahead of time. None when done for today.
     ``today``: :func:`today_get`, if the caller has it."""
     today = today or today_get(learner=learner, now=now)
-    states = _deck_states(deck, learner).select_related("card")
-    state = (
-        states.filter(state__in=LEARNING_STATES, due__lte=now).order_by("due").first()
-        or states.filter(state=REVIEW_STATE, due__lt=today.day.end)
-        .order_by("due")
-        .first()
+    queue = _queue(deck, learner)
+    state = queue_sql.first_state(
+        queue, states=queue_sql.LEARNING_STATES, due_by=now, inclusive=True
+    ) or queue_sql.first_state(
+        queue,
+        states=(queue_sql.REVIEW_STATE,),
+        due_by=today.day.end,
+        inclusive=False,
     )
     card = state.card if state else None
     if card is None and today.allowance:
-        card = _unseen_cards(deck, learner, today).first()
+        start = today.new_start(learner, deck.course)
+        card = queue_sql.first_unseen(queue, start=start)
     if card is None:
-        state = (
-            states.filter(
-                state__in=LEARNING_STATES, due__lte=now + scheduling.LEARN_AHEAD
-            )
-            .order_by("due")
-            .first()
+        state = queue_sql.first_state(
+            queue,
+            states=queue_sql.LEARNING_STATES,
+            due_by=now + scheduling.LEARN_AHEAD,
+            inclusive=True,
         )
         card = state.card if state else None
     if card is None:

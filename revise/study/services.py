@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from revise.study import newcards, scheduling
+from revise.study import newcards, queue_sql, scheduling
 from revise.study.models import (
     Card,
     CardState,
@@ -111,12 +111,7 @@ def page_readable(page: str) -> bool:
 
 
 def card_last_log_id(*, learner: Any, card_id: int) -> int | None:
-    return (
-        ReviewLog.objects.filter(learner=learner, card_id=card_id)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
+    return queue_sql.last_log_id(learner_id=learner.pk, card_id=card_id)
 
 
 def card_token(*, learner: Any, card_id: int) -> str:
@@ -188,7 +183,7 @@ def card_review_record(
     expected = card_token(learner=learner, card_id=card.pk)
     if not hmac.compare_digest(expected.encode(), token.encode()):
         return ReviewOutcome(False, None, UNREADABLE)
-    before = memory_of(CardState.objects.filter(learner=learner, card=card).first())
+    before = memory_of(queue_sql.state_of(learner_id=learner.pk, card_id=card.pk))
     in_force = prefs.parameters if prefs.parameters_id else None
     after = scheduling.review(
         before,
