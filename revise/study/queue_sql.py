@@ -246,3 +246,45 @@ def state_of(*, learner_id: int, card_id: int) -> CardState | None:
         [learner_id, card_id],
     )
     return _instance(CardState, STATE_FIELDS, rows[0]) if rows else None
+
+
+def settings_locked(*, learner_id: int) -> LearnerSettings | None:
+    """The learner's settings row, locked until the transaction ends (PostgreSQL; SQLite
+    takes its write lock at ``BEGIN IMMEDIATE``)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    rows = _rows(
+        f"SELECT {_select(LearnerSettings, 'p')} FROM {SETTINGS} p"
+        f" WHERE p.learner_id = %s{lock}",
+        [learner_id],
+    )
+    return _instance(LearnerSettings, SETTINGS_FIELDS, rows[0]) if rows else None
+
+
+def token_used(*, learner_id: int, token: str) -> bool:
+    return bool(
+        _rows(
+            f"SELECT 1 FROM {LOG} WHERE learner_id = %s AND token = %s",
+            [learner_id, token],
+        )
+    )
+
+
+def state_update(*, learner_id: int, card_id: int, values: dict[str, Any]) -> bool:
+    """Set the columns ``values`` of the learner's state of the card; False if it has
+    none yet."""
+    names = ", ".join(f"{name} = %s" for name in values)
+    params = [_when(v) if isinstance(v, datetime) else v for v in values.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {STATE} SET {names} WHERE learner_id = %s AND card_id = %s",
+            [*params, learner_id, card_id],
+        )
+        return cursor.rowcount > 0
+
+
+def fit_counter_set(*, settings_id: int, value: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {SETTINGS} SET reviews_since_fit = %s WHERE id = %s",
+            [value, settings_id],
+        )

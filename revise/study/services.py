@@ -38,13 +38,12 @@ def _lock_learner(learner: Any) -> LearnerSettings:
     ``INSERT … ON CONFLICT DO NOTHING`` (SQLite: ``INSERT OR IGNORE``) waits for the other
     transaction instead and inserts nothing; the locking select then finds its row.
     """
-    locked = LearnerSettings.objects.select_for_update()
-    prefs = locked.filter(learner=learner).first()
+    prefs = queue_sql.settings_locked(learner_id=learner.pk)
     if prefs is None:
         LearnerSettings.objects.bulk_create(
             [LearnerSettings(learner=learner)], ignore_conflicts=True
         )
-        prefs = locked.get(learner=learner)
+        prefs = queue_sql.settings_locked(learner_id=learner.pk)
     return prefs
 
 
@@ -71,15 +70,15 @@ def _state_write(
 
     Callers hold the learner's lock, so no other write races the insert.
     """
-    states = CardState.objects.filter(learner_id=learner_id, card_id=card_id)
     if memory is None:
-        states.delete()
+        CardState.objects.filter(learner_id=learner_id, card_id=card_id).delete()
         return
     fields = memory.to_json() | {"due": memory.due, "last_review": memory.last_review}
-    if not states.update(**fields, course_id=course_id):
-        CardState.objects.create(
-            learner_id=learner_id, card_id=card_id, course_id=course_id, **fields
-        )
+    fields["course_id"] = course_id
+    if not queue_sql.state_update(
+        learner_id=learner_id, card_id=card_id, values=fields
+    ):
+        CardState.objects.create(learner_id=learner_id, card_id=card_id, **fields)
 
 
 def shown_token(*, learner_id: int, card_id: int, last_log_id: int | None) -> str:
@@ -177,8 +176,8 @@ def card_review_record(
     if not (token_readable(token) and page_readable(page)):
         return ReviewOutcome(False, None, UNREADABLE)
     prefs = _lock_learner(learner)
-    existing = ReviewLog.objects.filter(learner=learner, token=token).first()
-    if existing is not None:
+    if queue_sql.token_used(learner_id=learner.pk, token=token):
+        existing = ReviewLog.objects.get(learner=learner, token=token)
         return _refusal(existing, card, page)
     expected = card_token(learner=learner, card_id=card.pk)
     if not hmac.compare_digest(expected.encode(), token.encode()):
@@ -231,7 +230,7 @@ def _fit_count(prefs: LearnerSettings) -> None:
     if prefs.reviews_since_fit >= due:
         fitting.fit_enqueue(learner_id=prefs.learner_id)
         prefs.reviews_since_fit = 0
-    prefs.save(update_fields=["reviews_since_fit"])
+    queue_sql.fit_counter_set(settings_id=prefs.pk, value=prefs.reviews_since_fit)
 
 
 @transaction.atomic
