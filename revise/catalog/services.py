@@ -1,4 +1,11 @@
-"""Importing a course folder into the database: all or nothing, and idempotent."""
+"""Importing a course folder into the database: all or nothing, and idempotent.
+
+An unchanged folder is not parsed again. Each chapter stores the fingerprint of what it
+was imported from (``revise/content/fingerprint.py``: the file's bytes and name,
+``course.yaml``, the version and source of the rules); when the folder's fingerprints
+match the stored ones in course order, importing would write nothing, and nothing is
+read beyond the files themselves.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +21,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from revise.catalog import search
+from revise.catalog import pagecache, search
 from revise.catalog.models import Chapter, ChapterLocked, Course, Fact, Subject
 from revise.content import model as content
+from revise.content.fingerprint import CourseSources, course_sources, rules_digest
 from revise.content.limits import SUBJECT
 from revise.content.markdown import normalize_text
 from revise.content.parser import parse_course
@@ -65,19 +73,44 @@ class ImportReport:
         return lines
 
 
-def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
+def course_import(
+    *, path: Path, now: datetime | None = None, force: bool = False
+) -> ImportReport:
     """Import or update the course in ``path`` in one transaction.
 
     Raises :class:`CourseInvalid` (and changes nothing) if the folder has any problem.
+
+    When every chapter's fingerprint matches the one stored, in the same order, the
+    folder is neither parsed nor validated, and nothing is written: those chapters were
+    valid when they were imported, and the fingerprint holds everything their checks
+    and output depend on (the rules' version and source among it), so parsing them
+    again could only find what was found then. ``revise check`` parses everything
+    regardless. When anything differs the whole folder is parsed and validated, not
+    only the changed chapters: the course-wide checks (duplicate slugs and ids) and
+    identities (a card moving between chapters, retirements) need every chapter.
+    ``force`` parses and imports even an unchanged folder.
+
+    After a commit that changed anything, the cache of anonymous pages is told.
     """
-    parsed, problems = parse_course(Path(path))
+    folder = Path(path)
+    sources = course_sources(folder, rules=_rules())
+    if sources is not None and not force:
+        unchanged = _unchanged_report(sources)
+        if unchanged is not None:
+            return unchanged
+    parsed, problems = parse_course(folder)
     if problems or parsed is None:
         raise CourseInvalid(problems)
+    # The fingerprints were taken before parsing: a file edited in between is stored
+    # with its older fingerprint, so the next import sees the change and parses it.
+    fingerprints = sources.chapters if sources is not None else {}
     now = now or timezone.now()
     report = ImportReport(course=parsed.slug)
     with transaction.atomic():
         course = _course_upsert(parsed, now=now, report=report)
-        chapters = _chapters_sync(course, parsed.chapters, now=now, report=report)
+        chapters = _chapters_sync(
+            course, parsed.chapters, fingerprints, now=now, report=report
+        )
         pairs = [(chapters[ch.slug], ch) for ch in parsed.chapters]
         for model, label, attribute, values_of, text_field in ITEM_KINDS:
             items = [
@@ -97,9 +130,38 @@ def course_import(*, path: Path, now: datetime | None = None) -> ImportReport:
         _facts_sync(course, pairs, report=report)
         if rewritten := search.documents_sync(course, pairs):  # in the same transaction
             report.updated["search documents"] += rewritten
-        if report.changed and course.imported_at != now:
-            course.imported_at = now
-            course.save(update_fields=["imported_at"])
+        if report.changed:
+            if course.imported_at != now:
+                course.imported_at = now
+                course.save(update_fields=["imported_at"])
+            transaction.on_commit(pagecache.content_changed)
+    return report
+
+
+def _rules() -> str:
+    """The rules' digest, counting this module and the search documents' too: both
+    decide what the import stores."""
+    return rules_digest(Path(__file__), Path(search.__file__))
+
+
+def _unchanged_report(sources: CourseSources) -> ImportReport | None:
+    """The report of importing an unchanged folder (nothing written), or None when any
+    chapter's fingerprint or place differs from the stored one."""
+    course = Course.objects.filter(slug=sources.slug).first()
+    if course is None or not sources.chapters:
+        return None
+    stored = list(
+        course.chapters.filter(retired_at__isnull=True)
+        .order_by("position")
+        .values_list("source_hash", flat=True)
+    )
+    if stored != list(sources.chapters.values()):
+        return None
+    report = ImportReport(course=course.slug)
+    report.unchanged["chapters"] = len(stored)
+    for model, label, *_ in ITEM_KINDS:
+        live = model.objects.filter(course=course, retired_at__isnull=True)
+        report.unchanged[label] = live.count()
     return report
 
 
@@ -146,6 +208,7 @@ def _assign_changed(obj: models.Model, values: dict[str, Any]) -> bool:
 def _chapters_sync(
     course: Course,
     parsed: list[content.Chapter],
+    fingerprints: dict[Path, str],
     *,
     now: datetime,
     report: ImportReport,
@@ -161,9 +224,9 @@ def _chapters_sync(
             "free_headings": [_heading(h) for h in ch.headings if not h.locked],
             "free_words": ch.free_words,
             "locked_shape": ch.locked_shape,
-            "source_hash": ch.source_hash,
             "retired_at": None,
         }
+        fingerprint = {"source_hash": fingerprints.get(ch.path, "")}
         locked_values = {
             "html": ch.locked_html,
             "headings": [_heading(h) for h in ch.headings if h.locked],
@@ -171,13 +234,19 @@ def _chapters_sync(
         }
         chapter = existing.get(ch.slug)
         if chapter is None:
-            chapter = Chapter.objects.create(course=course, slug=ch.slug, **values)
+            chapter = Chapter.objects.create(
+                course=course, slug=ch.slug, **values, **fingerprint
+            )
             ChapterLocked.objects.create(chapter=chapter, **locked_values)
             report.created["chapters"] += 1
         else:
             locked = getattr(chapter, "locked", None) or ChapterLocked(chapter=chapter)
             changed = _assign_changed(chapter, values)
             locked_changed = _assign_changed(locked, locked_values) or locked.pk is None
+            # A new fingerprint alone (an edit that renders the same, new rules that
+            # make the same) is stored, but changes nothing a reader sees.
+            if _assign_changed(chapter, fingerprint) and not changed:
+                chapter.save(update_fields=["source_hash"])
             if changed:
                 chapter.save()
             if locked_changed:

@@ -45,6 +45,8 @@ RESERVED_CHAPTER_SLUGS = {"cheatsheet"}
 __all__ = [
     "MAX_FILE_BYTES",
     "auto_key",
+    "chapter_paths",
+    "course_slug",
     "normalize_text",
     "parse_chapter",
     "parse_course",
@@ -196,17 +198,15 @@ def _parse_course(folder: Path) -> tuple[Course | None, list[Problem]]:
     else:
         course = _parse_course_meta(folder, meta_path, problems)
 
-    chapter_paths = sorted(
-        p for p in folder.glob("*.md") if p.is_file() and p.name.lower() != "readme.md"
-    )
-    if not chapter_paths:
+    paths = chapter_paths(folder)
+    if not paths:
         problems.append(
             Problem(meta_path, 1, "the course has no chapters (*.md files)")
         )
     chapters: list[Chapter] = []
     seen_slugs: dict[str, Path] = {}
     seen_ids: dict[str, tuple[Path, int]] = {}
-    for path in chapter_paths:
+    for path in paths:
         subject = course.subject if course is not None else ""
         chapter = parse_chapter(path, problems, subject=subject)
         if chapter is None:
@@ -238,6 +238,24 @@ def _parse_course(folder: Path) -> tuple[Course | None, list[Problem]]:
         return None, problems
     course.chapters = chapters
     return course, problems
+
+
+def chapter_paths(folder: Path) -> list[Path]:
+    """The course's chapter files in course order (by name; a README is not one)."""
+    return sorted(
+        p for p in folder.glob("*.md") if p.is_file() and p.name.lower() != "readme.md"
+    )
+
+
+def course_slug(folder: Path) -> str | None:
+    """The course's slug from ``course.yaml`` alone; None if that file has a problem
+    (the full parse reports it)."""
+    meta_path = Path(folder) / "course.yaml"
+    if not meta_path.is_file():
+        return None
+    problems: list[Problem] = []
+    course = _parse_course_meta(Path(folder), meta_path, problems)
+    return None if course is None or problems else course.slug
 
 
 def _explicit_ids(chapter: Chapter) -> Iterator[tuple[str, int]]:
