@@ -108,6 +108,7 @@ def main() -> None:
     from revise.content.parser import parse_course
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the page cache's, if in the DB
     folder = work / "generated"
     write_course(folder, args.chapters)
     n = args.chapters
