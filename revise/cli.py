@@ -16,7 +16,8 @@ def _setup_django(*, migrate: bool = False) -> None:
     """Set up Django; with ``migrate``, bring the database schema up to date first.
 
     Commands that write (import, serve) migrate, so that they work on a fresh database
-    instead of failing with "no such table".
+    instead of failing with "no such table"; the database cache's table (the shared page
+    cache, when Redis is not configured) is made at the same time.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revise.settings")
     import django
@@ -26,6 +27,7 @@ def _setup_django(*, migrate: bool = False) -> None:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -121,12 +121,21 @@ _SQLITE_OPTIONS = {
     "timeout": 20,
 }
 
+# Persistent connections, on SQLite as on PostgreSQL: opening one (and, on SQLite,
+# running the pragmas above) costs milliseconds on every request otherwise. Django keeps
+# one connection per thread: a gunicorn sync worker is one process with one thread, so
+# it reuses its own; the workers fork before any connection opens (the app connects on
+# the first request). Threads that are not requests (the test live server closes its
+# connections after each request; test threads close theirs) are unaffected. The
+# health check (a no-op on SQLite) replaces a PostgreSQL connection that died between
+# requests instead of failing the next one.
+_CONN_MAX_AGE = int(os.environ.get("DJANGO_CONN_MAX_AGE", 600))
+
 if os.environ.get("DATABASE_URL"):
-    # Persistent connections: opening one costs milliseconds on every request otherwise.
     DATABASES = {
         "default": dj_database_url.parse(
             os.environ["DATABASE_URL"],
-            conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", 600)),
+            conn_max_age=_CONN_MAX_AGE,
             conn_health_checks=True,
         )
     }
@@ -137,10 +146,34 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "revise.sqlite3",
             "OPTIONS": _SQLITE_OPTIONS,
+            "CONN_MAX_AGE": _CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", _SQLITE_OPTIONS)
+
+# The shared cache: it holds the pages visitors get (revise/catalog/pagecache.py), so
+# every app server must see the same one. The database by default (its table is made
+# wherever migrations run: `revise serve`, `revise import`, the test databases); Redis
+# when REVISE_REDIS_URL is set (needs the redis package).
+if os.environ.get("REVISE_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REVISE_REDIS_URL"],
+            "KEY_PREFIX": "revise",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "revise_cache",
+            # A page per chapter: room for long courses before old entries are culled.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

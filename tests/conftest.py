@@ -57,3 +57,23 @@ def write_course(tmp_path: Path) -> CourseWriter:
         return folder
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_emptied(
+    request: pytest.FixtureRequest, django_db_blocker: object
+) -> object:
+    """Empty the shared cache after a test that commits. The database cache's table is
+    not a model's, so the flush after such a test leaves it as it was: without this,
+    the next test could be served pages of a course it never imported."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if committed:
+        from django.core.cache import caches
+
+        with django_db_blocker.unblock():
+            caches["default"].clear()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
@@ -88,14 +88,56 @@ class ChapterPage:
         return max(1, round(self.chapter.free_words / 200))
 
 
+def course_page_get(*, slug: str) -> Course:
+    """The course with the columns its page shows, and its active chapters' titles,
+    slugs and summaries in order (``course.chapter_list``), or 404."""
+    chapters = _active_chapters().only("id", "course_id", "slug", "title", "summary")
+    course = (
+        Course.objects.select_related("subject")
+        .prefetch_related(
+            Prefetch("chapters", queryset=chapters, to_attr="chapter_list")
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if course is None or not course.chapter_list:
+        raise Http404("No such course")
+    return course
+
+
+def _neighbours(chapter: Chapter) -> tuple[Chapter | None, Chapter | None]:
+    """The active chapters just before and after ``chapter``, their titles and slugs
+    only: one query, whatever the course's length."""
+    siblings = _active_chapters().filter(course_id=chapter.course_id)
+    before = siblings.filter(position__lt=chapter.position).order_by("-position")
+    after = siblings.filter(position__gt=chapter.position).order_by("position")
+    rows = siblings.filter(
+        Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
+    ).only("id", "course_id", "slug", "title", "position")
+    previous = following = None
+    for row in rows:
+        row.course = chapter.course  # for its URL, without a query
+        if row.position < chapter.position:
+            previous = row
+        else:
+            following = row
+    return previous, following
+
+
 def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> ChapterPage:
-    """The chapter as ``viewer`` may see it: the locked part only if access allows."""
-    course = course_get(slug=course_slug)
-    chapters = course.chapter_list
-    index = next((i for i, c in enumerate(chapters) if c.slug == chapter_slug), None)
-    if index is None:
+    """The chapter as ``viewer`` may see it: the locked part only if access allows.
+
+    A fixed number of queries whatever the course's length: the chapter with its
+    course, and its neighbours' titles and slugs; no other chapter's content.
+    """
+    chapter = (
+        _active_chapters()
+        .select_related("course__subject")
+        .filter(course__slug=course_slug, slug=chapter_slug)
+        .first()
+    )
+    if chapter is None:
         raise Http404("No such chapter")
-    chapter = chapters[index]
     headings = list(chapter.free_headings)
     locked_html, filler = None, ""
     if chapter.locked_shape:
@@ -105,14 +147,15 @@ def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> Chapt
             headings += locked.headings
         else:
             filler = filler_html(chapter.locked_shape, seed=chapter.pk)
+    previous, following = _neighbours(chapter)
     return ChapterPage(
         chapter=chapter,
-        course=course,
+        course=chapter.course,
         headings=headings,
         locked_html=locked_html,
         filler_html=filler,
-        previous=chapters[index - 1] if index > 0 else None,
-        next=chapters[index + 1] if index + 1 < len(chapters) else None,
+        previous=previous,
+        next=following,
         tools=study_tools(chapter=chapter),
     )
 

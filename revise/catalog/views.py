@@ -6,29 +6,40 @@ from django.views.decorators.http import require_safe
 
 from revise.catalog import search as catalog_search
 from revise.catalog import selectors
+from revise.catalog.pagecache import visitor_page, visitor_page_cached
 from revise.progress import selectors as progress_selectors
+
+# The home, course and chapter pages a visitor gets are kept in the shared page cache
+# (revise/catalog/pagecache.py says why that is safe); a view marks with visitor_page()
+# only the page it rendered with nothing locked and nothing of the viewer's own.
 
 
 @require_safe
+@visitor_page_cached
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         # A signed-in learner's home is their dashboard.
         return redirect("progress:dashboard")
-    return render(request, "catalog/home.html", {"subjects": selectors.subject_list()})
-
-
-@require_safe
-def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
-    course = selectors.course_get(slug=course_slug)
-    mine, rows = progress_selectors.course_rows_get(learner=request.user, course=course)
-    return render(
-        request,
-        "catalog/course_detail.html",
-        {"course": course, "mine": mine, "rows": rows},
+    return visitor_page(
+        render(request, "catalog/home.html", {"subjects": selectors.subject_list()})
     )
 
 
 @require_safe
+@visitor_page_cached
+def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = selectors.course_page_get(slug=course_slug)
+    mine, rows = progress_selectors.course_rows_get(learner=request.user, course=course)
+    response = render(
+        request,
+        "catalog/course_detail.html",
+        {"course": course, "mine": mine, "rows": rows},
+    )
+    return visitor_page(response) if mine is None else response
+
+
+@require_safe
+@visitor_page_cached
 def chapter_detail(
     request: HttpRequest, course_slug: str, chapter_slug: str
 ) -> HttpResponse:
@@ -41,8 +52,13 @@ def chapter_detail(
             learner=request.user, chapter=page.chapter
         )
     # What a chapter page shows depends on who asks: PrivateByDefaultMiddleware keeps it
-    # out of shared caches.
-    return render(request, "catalog/chapter_detail.html", {"page": page, "mine": mine})
+    # out of shared caches (the page cache keeps only the visitor's page).
+    response = render(
+        request, "catalog/chapter_detail.html", {"page": page, "mine": mine}
+    )
+    if mine is None and page.locked_html is None:
+        return visitor_page(response)
+    return response
 
 
 @require_safe
