@@ -313,3 +313,11 @@ def test_an_answer_sent_by_the_script_is_answered_with_the_next_card(signed_in):
 def test_a_plain_answer_is_redirected_to_the_study_page(signed_in):
     response = signed_in.post(SESSION, {**shown(signed_in), "rating": "3"})
     assert response.status_code == 302 and response.url == SESSION
+
+
+def test_an_answer_for_a_card_number_past_any_key_is_refused_not_a_crash(signed_in):
+    response = signed_in.post(
+        SESSION, {**shown(signed_in), "card": str(10**30), "rating": "3"}
+    )
+    assert response.status_code == 302
+    assert ReviewLog.objects.count() == 0

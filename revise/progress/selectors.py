@@ -29,6 +29,7 @@ from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
 from revise.lessons.models import LessonAttempt, Question, SelfReviewAttempt
 from revise.progress.models import ChapterRead
+from revise.study import queue_sql
 from revise.study.models import Card, CardState, ReviewLog, Suspension
 from revise.study.selectors import (
     Deck,
@@ -304,7 +305,9 @@ def due_dates(*, learner: Any, until: datetime) -> list[datetime]:
 
 def due_now_count(*, learner: Any, now: datetime) -> int:
     """Cards due now across all courses (the header's count): one query."""
-    return _live_states(learner).filter(due__lte=now).count()
+    return queue_sql.count_due_now(
+        learner_id=learner.pk, now=now, locked_ok=can_read_locked(learner)
+    )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ TIME_ZONES = sorted(available_timezones())
 
 
 class AnswerForm(forms.Form):
-    card = forms.IntegerField(min_value=1)
+    card = forms.IntegerField(min_value=1, max_value=2**63 - 1)  # a database key
     token = forms.CharField(max_length=TOKEN_LENGTH, strip=False)
     rating = forms.TypedChoiceField(
         choices=[(int(r), r.label) for r in Rating], coerce=lambda v: Rating(int(v))

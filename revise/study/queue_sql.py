@@ -109,16 +109,24 @@ class DeckFilter:
 
     def card_conditions(self) -> tuple[str, list[Any]]:
         """SQL conditions on the card ``c`` (live, in the deck, not suspended)."""
-        sql = ["c.retired_at IS NULL"]
-        params: list[Any] = []
-        if self.chapter_id is not None:
-            sql.append("c.chapter_id = %s")
-            params.append(self.chapter_id)
-        if not self.locked_ok:
-            sql.append("NOT c.locked")
-        sql.append(NOT_SUSPENDED)
-        params.append(self.learner_id)
-        return " AND ".join(sql), params
+        return _live_cards(self.learner_id, self.chapter_id, self.locked_ok)
+
+
+def _live_cards(
+    learner_id: int, chapter_id: int | None, locked_ok: bool
+) -> tuple[str, list[Any]]:
+    """SQL conditions on the card ``c``: live, in the chapter if one is given, not
+    locked unless the learner may see locked cards, not suspended by the learner."""
+    sql = ["c.retired_at IS NULL"]
+    params: list[Any] = []
+    if chapter_id is not None:
+        sql.append("c.chapter_id = %s")
+        params.append(chapter_id)
+    if not locked_ok:
+        sql.append("NOT c.locked")
+    sql.append(NOT_SUSPENDED)
+    params.append(learner_id)
+    return " AND ".join(sql), params
 
 
 def _states_where(deck: DeckFilter, states: Sequence[int]) -> tuple[str, list[Any]]:
@@ -288,3 +296,37 @@ def fit_counter_set(*, settings_id: int, value: int) -> None:
             f"UPDATE {SETTINGS} SET reviews_since_fit = %s WHERE id = %s",
             [value, settings_id],
         )
+
+
+def count_due_now(*, learner_id: int, now: datetime, locked_ok: bool) -> int:
+    """The learner's cards due by ``now`` in every course (the header's count)."""
+    cards, params = _live_cards(learner_id, None, locked_ok)
+    return _value(
+        f"SELECT COUNT(*) FROM {STATE} s JOIN {CARD} c ON c.id = s.card_id"
+        f" WHERE s.learner_id = %s AND s.due <= %s AND {cards}",
+        [learner_id, _when(now), *params],
+    )
+
+
+def deck_card(deck: DeckFilter, *, card_id: int) -> Card | None:
+    """The live card ``card_id`` if it is in the deck and the learner may see it
+    (suspended or not: an answer to a card suspended in another tab still counts)."""
+    sql = "c.id = %s AND c.course_id = %s AND c.retired_at IS NULL"
+    params: list[Any] = [card_id, deck.course_id]
+    if deck.chapter_id is not None:
+        sql += " AND c.chapter_id = %s"
+        params.append(deck.chapter_id)
+    if not deck.locked_ok:
+        sql += " AND NOT c.locked"
+    rows = _rows(f"SELECT {_select(Card, 'c')} FROM {CARD} c WHERE {sql}", params)
+    return _instance(Card, CARD_FIELDS, rows[0]) if rows else None
+
+
+def last_log_entry(*, learner_id: int) -> tuple[int, str, int] | None:
+    """The learner's latest log entry: (id, kind, card id)."""
+    rows = _rows(
+        f"SELECT id, kind, card_id FROM {LOG} WHERE learner_id = %s"
+        " ORDER BY id DESC LIMIT 1",
+        [learner_id],
+    )
+    return rows[0] if rows else None

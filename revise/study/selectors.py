@@ -286,14 +286,20 @@ def free_card_at(*, deck: Deck, viewer: Any, index: int) -> tuple[Card | None, i
 
 
 def last_review_undoable(*, learner: Any) -> ReviewLog | None:
-    """The learner's latest review if it can still be undone (the log's last entry)."""
-    last = (
-        ReviewLog.objects.filter(learner=learner)
-        .only("kind", "card_id")
-        .order_by("-id")
-        .first()
-    )
-    return last if last and last.kind == ReviewLog.Kind.REVIEW else None
+    """The learner's latest review if it can still be undone (the log's last entry):
+    its id, kind and card only."""
+    last = queue_sql.last_log_entry(learner_id=learner.pk)
+    if last is None or last[1] != ReviewLog.Kind.REVIEW:
+        return None
+    return ReviewLog(pk=last[0], kind=last[1], card_id=last[2], learner=learner)
+
+
+def deck_card_get(*, deck: Deck, learner: Any, card_id: int) -> Card | None:
+    """The deck's live card ``card_id`` if the learner may see it (an answer's card)."""
+    card = queue_sql.deck_card(_queue(deck, learner), card_id=card_id)
+    if card is not None:
+        _attach(card, deck)
+    return card
 
 
 CARDS_PER_PAGE = 200

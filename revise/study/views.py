@@ -121,10 +121,9 @@ def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, UNREADABLE)
         return _after_post(request, deck)
-    card = selectors.deck_cards(deck=deck, viewer=request.user).filter(
-        pk=form.cleaned_data["card"]
+    card = selectors.deck_card_get(
+        deck=deck, learner=request.user, card_id=form.cleaned_data["card"]
     )
-    card = card.first()
     if card is None:
         raise Http404("No such card in this deck")
     shown_at = form.cleaned_data.get("shown_at")
