@@ -4,7 +4,9 @@ A learner with 50,000 cards and 500,000 reviews in the log (a simulated history 
 two years, back after two days away), on SQLite and on PostgreSQL. Prints, for each
 database, the time to build the next study queue, to count a deck and to record one
 review (median and p99), reviews recorded per second, and the round trip of rating a card
-and receiving the next one through ``revise serve`` (p50 and p99).
+and receiving the next one through ``revise serve`` (p50 and p99): as a plain form does
+(POST, redirect, GET) and, in turn with it, as study.js does (one POST answered with the
+next card).
 
 Then, for each database:
 
@@ -17,7 +19,7 @@ Then, for each database:
   like-for-like one (SQLite: NORMAL; PostgreSQL, which flushes each commit: FULL).
 - **50 learners at once** (``--learners``), each with their own history of
   ``--crowd-reviews`` reviews in the same course, answering through ``revise serve``
-  from one thread each for ``--seconds``. One answer in twenty (``--double``) is sent
+  as study.js does, from one thread each, for ``--seconds``. One answer in twenty (``--double``) is sent
   twice, as a double click would: half on a second connection at the same moment, half
   again after the first response. Prints reviews recorded per second, then checks the
   log: lost reviews (a token a client sent that is not in the log) and duplicated ones
@@ -500,24 +502,55 @@ def verify(learner: Any) -> None:
     )
 
 
-def explain(call: Callable[[], Any]) -> None:
-    """Print each query ``call`` makes, with the database's plan for it."""
+def explain(
+    title: str, make: Callable[[], Callable[[], Any]], repeats: int = 21
+) -> None:
+    """Print the queries of a call (``make()`` gives a fresh one), each with its median
+    time over ``repeats`` calls and the database's plan for it."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
-        call()
+    runs: list[list[tuple[float, str]]] = []
+    totals = []
+
+    def timing(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            seconds = time.perf_counter() - start
+            raw = context["cursor"].cursor
+            shown = (
+                sql if many else connection.ops.last_executed_query(raw, sql, params)
+            )
+            runs[-1].append((seconds, shown))
+
+    for _ in range(repeats):
+        call = make()
+        runs.append([])
+        with connection.execute_wrapper(timing):
+            started = time.perf_counter()
+            call()
+            totals.append(time.perf_counter() - started)
+    last = runs[-1]
+    alike = [run for run in runs if len(run) == len(last)]
+    medians = [statistics.median(run[n][0] for run in alike) for n in range(len(last))]
+    print(
+        f"  -- {title}: {len(last)} queries, {sum(medians) * 1000:.2f} ms of "
+        f"{statistics.median(totals) * 1000:.2f} ms (medians of {repeats} calls); "
+        "each with its plan:"
+    )
     prefix = (
         "EXPLAIN ANALYZE" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
     )
-    for query in captured.captured_queries:
-        print(f"\n  [{query['time']} s] {query['sql']}")
-        if not query["sql"].startswith("SELECT"):
+    for seconds, (_, sql) in zip(medians, last, strict=True):
+        print(f"\n  [{seconds * 1000:.2f} ms] {sql}")
+        if not sql.startswith("SELECT"):
             continue
         with connection.cursor() as cursor:
-            cursor.execute(f"{prefix} {query['sql']}")
+            cursor.execute(f"{prefix} {sql}")
             for row in cursor.fetchall():
                 print("    " + " ".join(str(part) for part in row))
+    print()
 
 
 def query_count(call: Callable[[], Any]) -> int:
@@ -575,9 +608,16 @@ def measure_reads(fixture: Fixture, samples: int, show_plans: bool) -> Any:
         flush=True,
     )
     if show_plans:
-        print("  -- queries of study_next (course deck), with their plans:")
-        explain(lambda: selectors.study_next(deck=course, learner=learner, now=now))
-        print()
+        explain(
+            "study_next (course deck)",
+            lambda: lambda: selectors.study_next(deck=course, learner=learner, now=now),
+        )
+        explain(
+            "study_counts (course deck)",
+            lambda: (
+                lambda: selectors.study_counts(deck=course, learner=learner, now=now)
+            ),
+        )
     for label, deck in [("course deck", course), ("chapter deck", chapter)]:
         times = timed(
             lambda deck=deck: selectors.study_next(deck=deck, learner=learner, now=now),
@@ -587,6 +627,13 @@ def measure_reads(fixture: Fixture, samples: int, show_plans: bool) -> Any:
             lambda deck=deck: selectors.study_next(deck=deck, learner=learner, now=now)
         )
         line(f"next card ({label})", times, f"   {queries} queries")
+    times = timed(
+        lambda: selectors.study_counts(deck=course, learner=learner, now=now), samples
+    )
+    queries = query_count(
+        lambda: selectors.study_counts(deck=course, learner=learner, now=now)
+    )
+    line("study counts (course deck)", times, f"   {queries} queries")
     times = timed(
         lambda: selectors.deck_counts(deck=course, learner=learner, now=now), samples
     )
@@ -598,8 +645,8 @@ def measure_reads(fixture: Fixture, samples: int, show_plans: bool) -> Any:
 
 
 def measure_writes(
-    fixture: Fixture, deck: Any, samples: int, anki_cards: int
-) -> dict[str, float]:
+    fixture: Fixture, deck: Any, samples: int, anki_cards: int, show_plans: bool
+) -> dict[str, Any]:
     from revise.study import services
     from revise.study.scheduling import Rating
 
@@ -625,6 +672,8 @@ def measure_writes(
         return record, item, seconds
 
     queries = query_count(answer()[0])
+    if show_plans:
+        explain("card_review_record", lambda: answer()[0])
     times = []
     for _ in range(samples):
         record = answer()[0]
@@ -706,7 +755,12 @@ def measure_writes(
 # --- through the server -----------------------------------------------------------------
 
 
-FIELD = re.compile(r'name="(card|token|shown_at|csrfmiddlewaretoken)" value="([^"]*)"')
+FIELD = re.compile(
+    r'name="(card|token|page|shown_at|csrfmiddlewaretoken)" value="([^"]*)"'
+)
+# study.js sends answers with this header and gets the next card in the reply (a plain
+# form gets a redirect to the study page instead).
+NEXT_CARD = {"X-Revise-Next": "card"}
 
 
 class Browser:
@@ -721,9 +775,14 @@ class Browser:
         self.cookies = dict(cookies)
 
     def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        extra: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers.update(extra or {})
         body = None
         if form is not None:
             body = urlencode(form)
@@ -804,22 +863,29 @@ def measure_server(fixture: Fixture, samples: int, log: Path) -> None:
     port = free_port()
     path = f"/study/{fixture.course_slug}/"
     rng = random.Random(11)
-    pairs, posts, gets = [], [], []
+    pairs, posts, gets, scripted = [], [], [], []
     with server(port, log):
         browser = Browser(port, cookies)
         for _ in range(4):  # both workers past their first request
             fields = browser.study_page(path)
-        for _ in range(samples):
+        # Plain forms and study.js's answers in turn, so both see the same machine.
+        for n in range(2 * samples):
             if "card" not in fields:
                 break  # done for today; the in-process loops go on to tomorrow
-            form = {
-                "card": fields["card"],
-                "token": fields["token"],
-                "shown_at": fields["shown_at"],
-                "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"],
-                "rating": str(rng.choices([1, 2, 3, 4], RATING_WEIGHTS)[0]),
-            }
+            form = {name: fields.get(name, "") for name in ANSWER_FIELDS}
+            form["rating"] = str(rng.choices([1, 2, 3, 4], RATING_WEIGHTS)[0])
             start = time.perf_counter()
+            if n % 2:
+                status, _, text = browser.request("POST", path, form, NEXT_CARD)
+                scripted.append(time.perf_counter() - start)
+                if status == 200:
+                    fields = dict(FIELD.findall(text))
+                    continue
+                # A server without the one-round-trip answer: the redirect's page.
+                assert status == 302, status
+                fields = browser.study_page(path)
+                scripted[-1] = time.perf_counter() - start
+                continue
             status, headers, _ = browser.request("POST", path, form)
             posted = time.perf_counter()
             assert status == 302 and headers.get("Location") == path, status
@@ -829,11 +895,14 @@ def measure_server(fixture: Fixture, samples: int, log: Path) -> None:
             posts.append(posted - start)
             gets.append(done - posted)
     recorded = ReviewLog.objects.filter(learner=fixture.learner).count() - before
-    assert recorded == len(pairs), f"{recorded} reviews recorded, {len(pairs)} sent"
-    dry = "" if len(pairs) == samples else f"; the queue ran dry after {len(pairs)}"
+    sent = len(pairs) + len(scripted)
+    assert recorded == sent, f"{recorded} reviews recorded, {sent} sent"
+    dry = "" if len(pairs) == samples else f"; the queue ran dry after {sent}"
     line("server: rate + next card", pairs, f"   (POST, 302, GET{dry})")
     line("  of which POST (record)", posts)
     line("  of which GET (next card)", gets)
+    if scripted:
+        line("server: rate + next, study.js", scripted, "   (one POST, the next card)")
 
 
 # --- many learners at once -------------------------------------------------------------
@@ -851,10 +920,10 @@ class Answer:
 class Learner:
     """One learner of the concurrent run: answers their cards until the deadline.
 
-    Rating a card is a POST; the next card is the page it redirects to (or the POST's
-    own page, if the server answers a rating with the next card). One answer in
-    ``double_share`` is sent twice, as a double click would: half of them on a second
-    connection at the same moment, half again after the first response.
+    Rating a card is a POST sent as study.js sends it, answered with the next card (or,
+    from a server without that, a redirect to the study page, which is followed). A
+    share ``double`` of the answers is sent twice, as a double click would: half of them
+    on a second connection at the same moment, half again after the first response.
     """
 
     def __init__(
@@ -870,7 +939,7 @@ class Learner:
 
     def post(self, form: dict[str, str]) -> tuple[int, dict[str, str], str]:
         try:
-            return self.browser.request("POST", self.path, form)
+            return self.browser.request("POST", self.path, form, NEXT_CARD)
         except (OSError, http.client.HTTPException) as error:
             self.errors.append(f"POST: {error!r}")
             self.browser.connection.close()
@@ -887,6 +956,7 @@ class Learner:
                 headers = {
                     "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items()),
                     "Content-Type": "application/x-www-form-urlencoded",
+                    **NEXT_CARD,
                 }
                 browser.connection.request(
                     "POST", self.path, body=body, headers=headers
@@ -1055,7 +1125,7 @@ def measure_crowd(
     dry = sum(c.dry for c in clients)
     if latencies:
         line(
-            f"server, {len(learners)} at once: rate + next",
+            f"server, {len(learners)} at once: study.js",
             latencies,
             f"   ({sent:,} answers in {elapsed:.1f} s)",
         )
@@ -1084,12 +1154,22 @@ def measure_crowd(
     )
     for error in errors[:5]:
         FIGURES.append(f"  ! {error}")
+    if errors or any(status >= 500 or not status for status in statuses):
+        text = log.read_text(errors="replace") if log.exists() else ""
+        start = text.rfind("Traceback")
+        FIGURES.append("  ! the server's last error:")
+        FIGURES.extend(
+            f"  !   {row}" for row in text[max(0, start) :].splitlines()[-25:]
+        )
     return {
         "reviews_per_s": rate,
         "lost": lost,
         "duplicated": duplicated,
         "extra": extra,
         "states_off": changed,
+        "sent": sent,
+        "errors": len(errors)
+        + sum(n for code, n in statuses.items() if code >= 500 or not code),
     }
 
 
@@ -1142,7 +1222,7 @@ def child(args: argparse.Namespace) -> int:
     anki_cards = args.anki if anki_core.available() else 0
     if args.anki and not anki_cards:
         print("  anki: skipped (the anki package is not installed)")
-    compared = measure_writes(fixture, deck, args.samples, anki_cards)
+    compared = measure_writes(fixture, deck, args.samples, anki_cards, args.explain)
     FIGURES.extend(served)
     print(f"\n  {'':<34} {'median':>11} {'p99':>11} {'n':>7}")
     print("\n".join(FIGURES), flush=True)
@@ -1157,10 +1237,18 @@ def child(args: argparse.Namespace) -> int:
         summary.append(
             f"{len(fixture.crowd)} learners {crowd['reviews_per_s']:.1f} reviews/s, "
             f"lost {crowd['lost']}, duplicated {crowd['duplicated']}"
+            + (f", errors {crowd['errors']}" if crowd["errors"] else "")
         )
     print("\n  " + " ".join(summary), flush=True)
-    broken = crowd and (crowd["lost"] or crowd["duplicated"] or crowd["extra"])
-    return 1 if broken or crowd.get("states_off") else 0
+    broken = crowd and (
+        crowd["lost"]
+        or crowd["duplicated"]
+        or crowd["extra"]
+        or crowd["states_off"]
+        or crowd["errors"]
+        or not crowd["sent"]
+    )
+    return 1 if broken else 0
 
 
 def main() -> None:
@@ -1183,7 +1271,10 @@ def main() -> None:
         help="check states against the log (always at 100,000 reviews or fewer)",
     )
     parser.add_argument(
-        "--explain", action="store_true", help="print study_next's queries and plans"
+        "--explain",
+        action="store_true",
+        help="print the queries of study_next, study_counts and card_review_record, "
+        "with their times and plans",
     )
     parser.add_argument(
         "--learners",
