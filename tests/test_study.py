@@ -328,7 +328,7 @@ def test_a_card_forgotten_eight_times_is_a_leech(learner, deck):
         if CardState.objects.get(card=card).lapses >= 8:
             break
     rows = selectors.deck_card_list(deck=deck, learner=learner).rows
-    leeches = [row["card"] for row in rows if row["leech"]]
+    leeches = [row.card for row in rows if row.leech]
     assert leeches == [card]
 
 

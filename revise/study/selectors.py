@@ -9,6 +9,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
@@ -306,9 +308,32 @@ CARDS_PER_PAGE = 200
 
 
 @dataclass(frozen=True)
+class DeckRow:
+    """One card of the deck page, with what its row shows worked out here: the page
+    renders a few hundred rows, and each lookup in the template costs."""
+
+    card: Card
+    status: str  # "New", "Learning", "Due 3 Dec", "Suspended"
+    suspended: bool
+    leech: bool
+    source_url: str
+    action_url: str  # suspend, or bring back
+
+
+@dataclass(frozen=True)
 class DeckCardPage:
-    rows: list[dict[str, Any]]
+    rows: list[DeckRow]
     page: Page
+
+
+def _status(state: CardState | None, suspended: bool) -> str:
+    if suspended:
+        return "Suspended"
+    if state is None:
+        return "New"
+    if state.state == queue_sql.REVIEW_STATE:
+        return f"Due {dateformat.format(timezone.localtime(state.due), 'j M')}"
+    return "Learning"
 
 
 def deck_card_list(*, deck: Deck, learner: Any, page: int = 1) -> DeckCardPage:
@@ -331,15 +356,25 @@ def deck_card_list(*, deck: Deck, learner: Any, page: int = 1) -> DeckCardPage:
                 "card_id", flat=True
             )
         )
+    chapter_urls: dict[int, str] = {}
+    # One reversal for the page, then the card's key put in (reverse() per row costs).
+    suspend = reverse("study:suspend", args=[0]).replace("/0/", "/{}/")
+    bring_back = reverse("study:unsuspend", args=[0]).replace("/0/", "/{}/")
     rows = []
     for card in cards:
         state = states.get(card.pk)
+        is_suspended = card.pk in suspended
+        if card.chapter_id not in chapter_urls:
+            chapter_urls[card.chapter_id] = card.chapter.get_absolute_url()
+        source = chapter_urls[card.chapter_id]
         rows.append(
-            {
-                "card": card,
-                "state": state,
-                "suspended": card.pk in suspended,
-                "leech": bool(state and state.lapses >= scheduling.LEECH_LAPSES),
-            }
+            DeckRow(
+                card=card,
+                status=_status(state, is_suspended),
+                suspended=is_suspended,
+                leech=bool(state and state.lapses >= scheduling.LEECH_LAPSES),
+                source_url=f"{source}#{card.anchor}" if card.anchor else source,
+                action_url=(bring_back if is_suspended else suspend).format(card.pk),
+            )
         )
     return DeckCardPage(rows=rows, page=page_obj)
