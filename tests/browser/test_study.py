@@ -135,3 +135,22 @@ def test_studying_works_without_javascript(browser, sample_site, django_user_mod
     assert page.locator(".card-front").inner_text() != front
     assert ReviewLog.objects.get().rating == 3
     context.close()
+
+
+def test_a_card_is_suspended_and_brought_back_from_the_deck_page(
+    page: Page, sample_site, django_user_model
+):
+    django_user_model.objects.create_user("deck@example.com", PASSWORD)
+    sign_in(page, sample_site, "deck@example.com")
+    page.goto(sample_site + DECK)
+    first = page.locator("table.cards tbody tr").first
+    first.get_by_role("button", name="Suspend").click()
+    expect(page.get_by_text("Card suspended")).to_be_visible()
+    assert page.url == sample_site + DECK
+    first = page.locator("table.cards tbody tr").first
+    expect(first.locator("td").nth(2)).to_have_text("Suspended")
+    first.get_by_role("button", name="Bring back").click()
+    expect(page.get_by_text("Card brought back")).to_be_visible()
+    expect(
+        page.locator("table.cards tbody tr").first.locator("td").nth(2)
+    ).to_have_text("New")
