@@ -359,6 +359,24 @@ def store_history(
     return sorted(final)
 
 
+def cursors_make(learners: list[Any], course: Any) -> str:
+    """Each learner's new-card cursor in the course, where their first answer since the
+    cursor came in would put it (a learner who studies daily has one); "" if the study
+    code keeps no such cursor."""
+    from django.db import transaction
+
+    try:
+        from revise.study.newcards import cursor_advance
+        from revise.study.services import _lock_learner
+    except ImportError:
+        return ""
+    with transaction.atomic():
+        for learner in learners:
+            _lock_learner(learner)
+            cursor_advance(learner=learner, course=course)
+    return "each learner's cursor made, as their first answer of a new card would"
+
+
 def generate(
     *, cards: int, reviews: int, now: datetime, crowd: int, crowd_reviews: int
 ) -> Fixture:
@@ -463,6 +481,7 @@ def generate(
                 for i in rng.sample(seen, max(1, len(seen) // 1000))
             ]
         )
+    cursors = cursors_make([learner, *others], course)
     if connection.vendor == "postgresql":
         # What autovacuum would have done long before 500,000 reviews were logged.
         with connection.cursor() as cursor:
@@ -479,6 +498,8 @@ def generate(
         f"last studied {AWAY.days} days ago",
         flush=True,
     )
+    if cursors:
+        print(f"  new cards: {cursors}", flush=True)
     if others:
         print(
             f"  crowd: {len(others)} more learners, each with {len(crowd_log):,} "
@@ -803,9 +824,23 @@ class Browser:
         return dict(FIELD.findall(text))
 
 
+def group_cpu(group: int) -> float:
+    """CPU seconds used so far by the live processes of a process group (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # pgrp; then utime, stime at 11, 12
+                total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 @contextlib.contextmanager
-def server(port: int, log: Path) -> Iterator[None]:
-    """``revise serve`` with two workers, in its own process group; stopped on exit."""
+def server(port: int, log: Path) -> Iterator[int]:
+    """``revise serve`` with two workers, in its own process group; stopped on exit.
+
+    Yields the process group's id (see ``group_cpu``)."""
     argv = [sys.executable, "-m", "revise.cli", "serve", "--host", "127.0.0.1"]
     argv += ["--port", str(port), "--workers", "2"]
     with log.open("w") as out:
@@ -827,7 +862,7 @@ def server(port: int, log: Path) -> Iterator[None]:
             if time.monotonic() > deadline:
                 raise RuntimeError("revise serve did not answer within 120 s")
             time.sleep(0.2)
-        yield
+        yield process.pid
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
@@ -1085,7 +1120,7 @@ def measure_crowd(
     connection.close()
     port = free_port()
     path = f"/study/{fixture.course_slug}/"
-    with server(port, log):
+    with server(port, log) as group:
         clients = [
             Learner(port, cookie, path, seed=n, double=double)
             for n, cookie in enumerate(cookies)
@@ -1103,10 +1138,12 @@ def measure_crowd(
             start.wait(timeout=300)
         until[0] = time.monotonic() + seconds
         start_cpu, began = time.process_time(), time.perf_counter()
+        server_start = group_cpu(group)
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
         client_cpu = time.process_time() - start_cpu
+        server_cpu = group_cpu(group) - server_start
     answers = {
         learner.pk: c.answers for learner, c in zip(learners, clients, strict=True)
     }
@@ -1149,8 +1186,9 @@ def measure_crowd(
         + (f"; {dry} learners ran out of cards" if dry else "")
     )
     FIGURES.append(
-        f"  {'  client CPU':<34} {client_cpu:8.1f} s   ({client_cpu / elapsed:.0%} of "
-        f"one core over {elapsed:.1f} s; {os.cpu_count()} cores shared with the server)"
+        f"  {'  CPU: clients, server':<34} {client_cpu:8.1f} s {server_cpu:8.1f} s"
+        f"   (of {elapsed:.1f} s × {os.cpu_count()} cores; the clients share them with "
+        f"revise serve{', and PostgreSQL with both' if connection.vendor == 'postgresql' else ''})"
     )
     for error in errors[:5]:
         FIGURES.append(f"  ! {error}")
