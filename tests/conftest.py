@@ -77,3 +77,15 @@ def _page_cache_emptied(
 
         with django_db_blocker.unblock():
             caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _process_caches_emptied() -> object:
+    """Forget what this process keeps per chapter version (the chapter page's panel, the
+    lessons built): every test's database is new, and its keys may repeat."""
+    yield
+    from revise.catalog.selectors import panels_clear
+    from revise.lessons.lesson.load import cache_clear
+
+    panels_clear()
+    cache_clear()

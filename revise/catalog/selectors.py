@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -67,6 +69,14 @@ class StudyTools:
 
 
 @dataclass(frozen=True)
+class ChapterLink:
+    """A neighbouring chapter, as the chapter page links to it."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ChapterPage:
     """What a viewer may see of a chapter.
 
@@ -79,8 +89,8 @@ class ChapterPage:
     headings: list[dict]
     locked_html: str | None
     filler_html: str
-    previous: Chapter | None
-    next: Chapter | None
+    previous: ChapterLink | None
+    next: ChapterLink | None
     tools: StudyTools
 
     @property
@@ -105,23 +115,55 @@ def course_page_get(*, slug: str) -> Course:
     return course
 
 
-def _neighbours(chapter: Chapter) -> tuple[Chapter | None, Chapter | None]:
-    """The active chapters just before and after ``chapter``, their titles and slugs
-    only: one query, whatever the course's length."""
+def _neighbours(chapter: Chapter) -> tuple[ChapterLink | None, ChapterLink | None]:
+    """The active chapters just before and after ``chapter``: titles and slugs only."""
     siblings = _active_chapters().filter(course_id=chapter.course_id)
-    before = siblings.filter(position__lt=chapter.position).order_by("-position")
-    after = siblings.filter(position__gt=chapter.position).order_by("position")
-    rows = siblings.filter(
-        Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
-    ).only("id", "course_id", "slug", "title", "position")
-    previous = following = None
-    for row in rows:
-        row.course = chapter.course  # for its URL, without a query
-        if row.position < chapter.position:
-            previous = row
-        else:
-            following = row
-    return previous, following
+    links = []
+    for nearer in (
+        siblings.filter(position__lt=chapter.position).order_by("-position"),
+        siblings.filter(position__gt=chapter.position).order_by("position"),
+    ):
+        row = nearer.values_list("slug", "title").first()
+        url = (
+            reverse("catalog:chapter", args=[chapter.course.slug, row[0]])
+            if row
+            else ""
+        )
+        links.append(ChapterLink(title=row[1], url=url) if row else None)
+    return links[0], links[1]
+
+
+@dataclass(frozen=True)
+class _Panel:
+    previous: ChapterLink | None
+    next: ChapterLink | None
+    tools: StudyTools
+
+
+# What a chapter page shows around the chapter (neighbours, the study panel's counts)
+# changes only on import: kept per process, keyed by the chapter's fingerprint and the
+# course's import time, which every import that changes anything moves on. Nothing in
+# it is locked (titles and counts).
+_panels: OrderedDict[tuple, _Panel] = OrderedDict()
+_panels_lock = threading.Lock()
+PANELS_KEPT = 2000
+
+
+def _panel(chapter: Chapter) -> _Panel:
+    key = (chapter.pk, chapter.source_hash, chapter.course.imported_at)
+    with _panels_lock:
+        if key in _panels:
+            _panels.move_to_end(key)
+            return _panels[key]
+    previous, following = _neighbours(chapter)
+    panel = _Panel(
+        previous=previous, next=following, tools=study_tools(chapter=chapter)
+    )
+    with _panels_lock:
+        _panels[key] = panel
+        while len(_panels) > PANELS_KEPT:
+            _panels.popitem(last=False)
+    return panel
 
 
 def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> ChapterPage:
@@ -147,16 +189,16 @@ def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> Chapt
             headings += locked.headings
         else:
             filler = filler_html(chapter.locked_shape, seed=chapter.pk)
-    previous, following = _neighbours(chapter)
+    panel = _panel(chapter)
     return ChapterPage(
         chapter=chapter,
         course=chapter.course,
         headings=headings,
         locked_html=locked_html,
         filler_html=filler,
-        previous=previous,
-        next=following,
-        tools=study_tools(chapter=chapter),
+        previous=panel.previous,
+        next=panel.next,
+        tools=panel.tools,
     )
 
 
@@ -372,3 +414,9 @@ def _people(views: list[Fact], url: Callable[[Fact], str]) -> list[PersonViews]:
         claim = f"{fact.verb} {fact.value}" if fact.verb else fact.value
         person.views.append(ViewEntry(claim=claim, url=url(fact)))
     return list(people.values())
+
+
+def panels_clear() -> None:
+    """Forget the chapter pages' panels (tests: every database is new)."""
+    with _panels_lock:
+        _panels.clear()
