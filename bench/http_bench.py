@@ -234,13 +234,18 @@ def workers(master: int) -> list[int]:
     ]
 
 
-def worker_rss(master: int) -> list[int]:
-    """Resident memory (VmRSS, kB) of each worker of ``master``."""
-    sizes = []
-    for pid in workers(master):
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)))
-    return sizes
+def memory_kb(pid: int) -> tuple[int, int]:
+    """VmRSS and Pss of ``pid`` in kB.
+
+    VmRSS counts pages shared with the master and the other workers in full (what
+    ``--preload`` shares); Pss divides each shared page among the processes sharing it,
+    so the workers' Pss add up to what they really take.
+    """
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+    rollup = Path(f"/proc/{pid}/smaps_rollup")
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup.read_text(), re.M)
+    return rss, int(found.group(1)) if found else rss
 
 
 def workers_cpu(master: int) -> float:
@@ -253,14 +258,16 @@ def workers_cpu(master: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def rss_line(name: str, master: int) -> str:
-    sizes = worker_rss(master)
-    status = Path(f"/proc/{master}/status").read_text()
-    master_kb = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
-    each = ", ".join(f"{kb / 1024:.0f}" for kb in sorted(sizes))
+def memory_line(name: str, master: int) -> str:
+    """The workers' and the master's memory, in MB."""
+    sizes = [memory_kb(pid) for pid in workers(master)]
+    rss = ", ".join(f"{kb / 1024:.0f}" for kb, _ in sorted(sizes))
+    pss = sum(kb for _, kb in sizes) / 1024
+    master_rss, master_pss = memory_kb(master)
     return (
-        f"  {name:<7} workers {each} MB (mean {statistics.mean(sizes) / 1024:.0f} MB), "
-        f"master {master_kb / 1024:.0f} MB"
+        f"  {name:<7} workers VmRSS {rss} MB, Pss {pss / len(sizes):.0f} MB each "
+        f"({pss:.0f} MB in all); master VmRSS {master_rss / 1024:.0f} MB, "
+        f"Pss {master_pss / 1024:.0f} MB"
     )
 
 
@@ -510,7 +517,10 @@ def run(args: argparse.Namespace, root: Path, work: Path, workers: int) -> int:
                 page.ratios.append(load.rps / before.rps)
             learners = cookies[1 + n * USERS_PER_ROUND : 1 + (n + 1) * USERS_PER_ROUND]
             study += study_loop(app_port, study_path, learners, args.study_samples)
-        memory = [rss_line("revise", app_master.pid), rss_line("bare", bare_master.pid)]
+        memory = [
+            memory_line("revise", app_master.pid),
+            memory_line("bare", bare_master.pid),
+        ]
 
     print(
         f"\n  {'page':<18} {'requests/s':>10} {'p50':>9} {'p99':>9} {'ratio':>6}"
@@ -535,7 +545,7 @@ def run(args: argparse.Namespace, root: Path, work: Path, workers: int) -> int:
             f"  {'study: rate + next':<18} {'':>10} {statistics.median(study) * 1000:>6.1f} ms "
             f"{percentile(study, 0.99) * 1000:>6.1f} ms {'':>6}  (n = {len(study)}, one client)"
         )
-    print("\n  memory (VmRSS after the runs):")
+    print("\n  memory after the runs:")
     print(*memory, sep="\n")
     ratio = {page.name: statistics.median(page.ratios) for page in pages}
     study_p50 = statistics.median(study) * 1000 if study else float("nan")
