@@ -19,15 +19,49 @@ WORKER_RESTART_PAUSE = 5.0  # seconds before a crashed task worker is started ag
 STOP_GRACE = 20.0  # seconds each process gets to finish after SIGTERM
 
 
+THREADS = 2  # per gthread worker; see gunicorn_argv
+
+
 def default_workers() -> int:
-    """Gunicorn workers when ``--workers`` is not given: ``WEB_CONCURRENCY``, else by cores."""
+    """Gunicorn workers when ``--workers`` is not given: ``WEB_CONCURRENCY``, else cores + 1."""
     if concurrency := os.environ.get("WEB_CONCURRENCY"):
         return int(concurrency)
-    return min(2 * (os.cpu_count() or 1) + 1, 9)
+    return min((os.cpu_count() or 1) + 1, 9)
+
+
+def access_log_on() -> bool:
+    """Whether gunicorn logs every request to standard output (``REVISE_ACCESS_LOG=1``)."""
+    value = os.environ.get("REVISE_ACCESS_LOG", "")
+    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
-    """The gunicorn command line for ``revise serve``."""
+    """The gunicorn command line for ``revise serve``.
+
+    Chosen with ``bench/http_bench.py`` and its parts on 2 cores (a busy machine, so
+    the figures are rough; CPU time per request is the steadiest of them):
+
+    - **gthread, cores + 1 workers of 2 threads** (3 on 2 cores; ``default_workers``).
+      The anonymous chapter page at 32 connections: 2,000–2,600 requests/s with
+      gthread 3 x 2 against 600–760 with 3 or 5 sync workers, p50 10–13 ms against
+      32–52 ms, 0.57 ms of CPU a request against 0.8–1.1 ms; still about 1,900
+      requests/s when every request closes its connection (as behind a proxy without
+      upstream keep-alive), so it is not keep-alive alone: the sync workers left the
+      cores idle between requests. Rate + next card, one learner: p50 12 ms against
+      20–24 ms. Five gthread workers were no faster than three (the GIL lets a process
+      use one core), and 4 threads a worker gave a worse p99 than 2.
+    - **No ``--preload``.** With it, each Revise worker's Pss fell from 49 to 45 MB
+      but the master's rose from 12 to 31 MB: 254 MB against 259 MB for five workers,
+      nothing saved. A bare Django halves (68 against 130 MB) because all its memory is
+      made at import; Revise's workers make most of theirs after the fork (templates,
+      first requests), and reference counting un-shares the rest. Without it, a HUP
+      reloads the code and nothing opened at import is shared between workers.
+      Workers: 64–66 MB VmRSS (49 MB Pss) each, against 37 (25) for a bare Django.
+    - **Access log off** unless ``REVISE_ACCESS_LOG=1``. It costs 60–75 µs of CPU a
+      request (bare view: 0.21–0.24 against 0.27–0.31 ms; 25–50% more requests/s
+      without it), 5–10% of a cached chapter page; the reverse proxy in front logs
+      every request already, and gunicorn's error log stays on.
+    """
     return [
         sys.executable,
         "-m",
@@ -37,8 +71,11 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--workers",
         str(workers),
-        "--access-logfile",
-        "-",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        *(["--access-logfile", "-"] if access_log_on() else []),
         "--forwarded-allow-ips",
         os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         # Gunicorn's control socket lives at one fixed path per user ($HOME/.gunicorn or

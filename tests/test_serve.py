@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from revise.serving import default_workers, gunicorn_argv
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -136,3 +138,35 @@ def test_import_on_a_fresh_database_migrates_first(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "imported course 'lenin'" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_gunicorn_runs_threaded_workers_without_preload(monkeypatch):
+    """Workers are gthread with two threads each; the app is not preloaded."""
+    monkeypatch.delenv("REVISE_ACCESS_LOG", raising=False)
+    argv = gunicorn_argv("127.0.0.1", 8000, 3)
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--threads") + 1] == "2"
+    assert "--preload" not in argv
+
+
+def test_the_access_log_is_off_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("REVISE_ACCESS_LOG", raising=False)
+    assert "--access-logfile" not in gunicorn_argv("127.0.0.1", 8000, 3)
+    monkeypatch.setenv("REVISE_ACCESS_LOG", "0")
+    assert "--access-logfile" not in gunicorn_argv("127.0.0.1", 8000, 3)
+    monkeypatch.setenv("REVISE_ACCESS_LOG", "1")
+    argv = gunicorn_argv("127.0.0.1", 8000, 3)
+    assert argv[argv.index("--access-logfile") + 1] == "-"
+
+
+def test_workers_default_to_cores_plus_one_at_most_nine(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert default_workers() == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert default_workers() == 2
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert default_workers() == 9
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    assert default_workers() == 5
