@@ -1286,6 +1286,8 @@ def child(args: argparse.Namespace) -> int:
             f"lost {crowd['lost']}, duplicated {crowd['duplicated']}"
             + (f", errors {crowd['errors']}" if crowd["errors"] else "")
         )
+    if len(summary) == 1:
+        summary.append("no Anki comparison, no concurrent run")
     print("\n  " + " ".join(summary), flush=True)
     broken = crowd and (
         crowd["lost"]
