@@ -237,3 +237,13 @@ def test_deck_and_study_pages_cost_the_same_queries_for_any_number_of_cards(
         ]
         counts.append([queries_for(client, url) for url in urls])
     assert counts[0] == counts[1]
+
+
+def test_a_learner_without_a_cursor_gets_one_from_any_review(course, learner):
+    """A learner from before cursors (or after an import) who only reviews."""
+    deck = deck_of(course)
+    study_one(deck, learner, NOW)
+    NewCardCursor.objects.all().delete()
+    study_one(deck, learner, NOW + timedelta(minutes=11))  # the learning card again
+    cursor = NewCardCursor.objects.get(learner=learner, course=course)
+    assert cursor.sequence == first_new(deck, learner).sequence

@@ -30,15 +30,22 @@ def cursor_start(*, learner: Any, course: Course) -> int:
     return row[0]
 
 
-def cursor_advance(*, learner: Any, course: Course) -> None:
-    """Move the cursor to the learner's first new card, after a new card's first review.
+def cursor_advance(*, learner: Any, course: Course, introduced: bool) -> None:
+    """Move the cursor to the learner's first new card after a review: always after a
+    new card's first review (``introduced``), and after any review when the learner has
+    no cursor yet or one older than the course's content (after an import, or for a
+    learner from before cursors), so the queue soon stops walking from the start.
 
     Call under the learner's lock (``services._lock_learner``). Every card between the old
     cursor and the new one was just found seen or suspended, so the rule holds.
     """
     if not can_read_locked(learner):
         return
-    start = cursor_start(learner=learner, course=course)
+    row = queue_sql.cursor_row(learner_id=learner.pk, course_id=course.pk)
+    valid = row is not None and row[1] == course.imported_at
+    if valid and not introduced:
+        return
+    start = row[0] if valid else 0
     deck = queue_sql.DeckFilter(
         learner_id=learner.pk, course_id=course.pk, chapter_id=None, locked_ok=True
     )
@@ -52,7 +59,7 @@ def cursor_advance(*, learner: Any, course: Course) -> None:
             .first()
         )
         first = (last or 0) + 1
-    if first == start:
+    if valid and first == start:
         return
     values = {"sequence": first, "course_version": course.imported_at}
     cursors = NewCardCursor.objects.filter(learner=learner, course=course)

@@ -205,8 +205,11 @@ def first_unseen(deck: DeckFilter, *, start: int) -> Card | None:
 def count_unseen(deck: DeckFilter, *, start: int, limit: int) -> int:
     """How many cards from ``start`` the learner has never seen, counting up to ``limit``."""
     where, params = _unseen_where(deck, start)
+    # In reading order, so the (course, sequence) index leads and LIMIT stops the walk:
+    # unordered, PostgreSQL's planner took an anti-join over every state of the learner.
     return _value(
-        f"SELECT COUNT(*) FROM (SELECT 1 {where} LIMIT %s) AS unseen",
+        f"SELECT COUNT(*) FROM (SELECT 1 {where} ORDER BY c.sequence LIMIT %s)"
+        " AS unseen",
         [*params, limit],
     )
 

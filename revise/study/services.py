@@ -212,8 +212,9 @@ def card_review_record(
         existing = ReviewLog.objects.get(learner=learner, token=token)
         return _refusal(existing, card, page)
     _state_write(learner.pk, card.pk, after, course_id=card.course_id)
-    if before is None:  # a new card: the learner's new cards now begin further on
-        newcards.cursor_advance(learner=learner, course=card.course)
+    newcards.cursor_advance(
+        learner=learner, course=card.course, introduced=before is None
+    )
     _fit_count(prefs)
     return ReviewOutcome(True, log)
 
