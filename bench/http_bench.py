@@ -11,15 +11,18 @@ slows both and their ratio holds:
 - the study loop: a Python client rates a card (POST with the CSRF token and the card's
   fields) and gets the next one (following the redirect, if any), p50 and p99.
 
-It prints a table and, last, ``ratios: chapter X.XX, chapter-signed-in X.XX, deck X.XX,
-study-p50 N ms``, plus the workers' memory (VmRSS) for both servers.
+It prints a table of requests/s, p50, p99, the ratio to the bare view and the workers' CPU
+time per request (steadier than requests/s on a busy machine), the workers' memory (VmRSS
+and Pss) for both servers, and, last, ``ratios: chapter X.XX, chapter-signed-in X.XX,
+deck X.XX, study-p50 N ms``.
 
 To compare with an older checkout, ``--rev`` measures a git revision (in a temporary
-worktree) and ``--root`` a checkout folder; the gunicorn flags and the bare view always
-come from this checkout, so only the application differs:
+worktree) and ``--root`` a checkout folder. The gunicorn flags and worker count come from
+this checkout, so only the application differs; ``--own-flags`` takes them from the
+measured checkout instead (as it shipped). The bare view always comes from this one:
 
     .venv/bin/python bench/http_bench.py [--rounds 3] [--duration 5] [--workers N]
-        [--rev 983dee6 | --root DIR] [--gunicorn-arg=--preload ...]
+        [--rev 983dee6 | --root DIR] [--own-flags] [--gunicorn-arg=--preload ...]
 
 Needs wrk (Debian and Ubuntu: ``apt-get install wrk``).
 """
@@ -30,6 +33,7 @@ import argparse
 import contextlib
 import html
 import http.client
+import importlib.util
 import json
 import math
 import os
@@ -43,7 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -447,6 +451,12 @@ def main() -> int:
         help="an extra gunicorn flag for both servers, e.g. --gunicorn-arg=--preload",
     )
     parser.add_argument(
+        "--own-flags",
+        action="store_true",
+        help="with --rev or --root: the gunicorn flags and worker count of that checkout "
+        "(as it shipped) for both servers, instead of this checkout's",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the work folder and logs"
     )
     args = parser.parse_args()
@@ -455,11 +465,13 @@ def main() -> int:
             "http_bench: wrk is not installed; install it first "
             "(Debian and Ubuntu: apt-get install wrk)"
         )
-    workers = args.workers or default_workers()
     work = Path(tempfile.mkdtemp(prefix="revise-http-bench-"))
     try:
         with checkout(args, work) as root:
-            return run(args, root, work, workers)
+            argv, workers = flags_of(root) if args.own_flags else (gunicorn_argv, None)
+            return run(
+                args, root, work, argv, args.workers or (workers or default_workers)()
+            )
     finally:
         if args.keep:
             print(f"work folder kept: {work}", file=sys.stderr)
@@ -467,7 +479,27 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(args: argparse.Namespace, root: Path, work: Path, workers: int) -> int:
+def flags_of(root: Path) -> tuple[Callable[..., list[str]], Callable[[], int]]:
+    """``gunicorn_argv`` and the default worker count of the checkout in ``root``."""
+    spec = importlib.util.spec_from_file_location(
+        "measured_serving", root / "revise" / "serving.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # standard library only, in every version so far
+    # Before serving.default_workers, revise/cli.py chose 2 x cores + 1, at most 9.
+    default = getattr(
+        module, "default_workers", lambda: min(2 * (os.cpu_count() or 1) + 1, 9)
+    )
+    return module.gunicorn_argv, default
+
+
+def run(
+    args: argparse.Namespace,
+    root: Path,
+    work: Path,
+    gunicorn_argv: Callable[..., list[str]],
+    workers: int,
+) -> int:
     env = app_env(root, work / "var")
     made = prepare(root, env, USERS_PER_ROUND * args.rounds + 1)
     cookies = made["cookies"]
