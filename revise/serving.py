@@ -47,11 +47,13 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
       32–52 ms, 0.57 ms of CPU a request against 0.8–1.1 ms; still about 1,900
       requests/s when every request closes its connection (as behind a proxy without
       upstream keep-alive), so it is not keep-alive alone: the sync workers left the
-      cores idle between requests. Rate + next card, one learner: p50 12 ms against
-      20–24 ms. Five gthread workers were no faster than three (the GIL lets a process
-      use one core), and 4 threads a worker gave a worse p99 than 2.
+      cores idle between requests (gthread with one thread already served 1,900).
+      Rate + next card, one learner: p50 12 ms against 20–24 ms. Five gthread workers
+      were no faster than three (the GIL lets a process use one core), and 4 threads a
+      worker gave a worse p99 than 2. p99 at 32 connections stays noisy on a busy
+      machine (60–160 ms with gthread, 77–260 ms with sync).
     - **No ``--preload``.** With it, each Revise worker's Pss fell from 49 to 45 MB
-      but the master's rose from 12 to 31 MB: 254 MB against 259 MB for five workers,
+      but the master's rose from 12 to 31 MB: 254 MB against 259 MB for five sync workers,
       nothing saved. A bare Django halves (68 against 130 MB) because all its memory is
       made at import; Revise's workers make most of theirs after the fork (templates,
       first requests), and reference counting un-shares the rest. Without it, a HUP
