@@ -10,6 +10,7 @@ import pytest
 from revise.study import exam as planner
 from revise.study.exam import (
     FINAL_DAYS,
+    NEW_STOP_DAYS,
     ExamCard,
     Model,
     exam_due,
@@ -93,7 +94,7 @@ def test_model_matches_the_fsrs_package() -> None:
         assert expected == pytest.approx((after.stability, after.difficulty), rel=1e-9)
 
 
-def test_every_card_is_introduced_before_the_final_window() -> None:
+def test_every_card_is_introduced_before_the_last_days() -> None:
     """All new cards, spread evenly, come before the exam's last days."""
     cards = course(0, 300)
     plan = exam_plan(
@@ -103,9 +104,9 @@ def test_every_card_is_introduced_before_the_final_window() -> None:
     assert plan.fits and plan.left_out == ()
     introduced = [i for day in plan.days for i in day.new]
     assert sorted(introduced) == [card.id for card in cards]
-    window = plan.exam - timedelta(days=FINAL_DAYS)
-    assert all(not day.new for day in plan.days if day.day >= window)
-    counts = list(plan.new_per_day[: 30 - FINAL_DAYS])
+    stop = plan.exam - timedelta(days=NEW_STOP_DAYS)
+    assert all(not day.new for day in plan.days if day.day >= stop)
+    counts = list(plan.new_per_day[: 30 - NEW_STOP_DAYS])
     assert max(counts) - min(counts) <= 1
 
 
@@ -272,3 +273,19 @@ def test_summary_figures() -> None:
     assert all(m <= 20 + 1e-6 for m in plan.minutes_per_day)
     assert 0.5 < plan.predicted_recall <= 1
     assert planner.MIN_GAIN >= 0
+
+
+def test_inlined_outcomes_agree_with_the_model() -> None:
+    model = Model()
+    rng = random.Random(9)
+    for _ in range(200):
+        s, d, r = rng.uniform(0.1, 200), rng.uniform(1, 10), rng.uniform(0.3, 1)
+        assert model.outcomes(s, d, r) == pytest.approx(
+            (
+                model.recall_stability(s, d, r),
+                model.pass_difficulty(d),
+                model.lapse_stability(s, d, r),
+                model.lapse_difficulty(d),
+            ),
+            rel=1e-12,
+        )
