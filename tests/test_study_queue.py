@@ -196,7 +196,24 @@ def test_the_cursor_agrees_with_a_full_walk_whatever_the_learner_does(
         for slug in slugs:
             deck = deck_of(course, slug)
             assert first_new(deck, learner) == first_new_by_walk(deck, learner), step
+            assert_deck_counts(deck, learner, now)
     assert CardState.objects.filter(learner=learner).exists()
+
+
+def assert_deck_counts(deck: selectors.Deck, learner, now: datetime) -> None:
+    """The deck page's counts, against counting every card by hand."""
+    cards = Card.objects.filter(course=deck.course, retired_at__isnull=True)
+    if deck.chapter is not None:
+        cards = cards.filter(chapter=deck.chapter)
+    suspended = set(learner.suspensions.values_list("card_id", flat=True))
+    seen = set(
+        CardState.objects.filter(learner=learner).values_list("card_id", flat=True)
+    )
+    ids = set(cards.values_list("pk", flat=True))
+    counts = selectors.deck_counts(deck=deck, learner=learner, now=now)
+    assert counts.suspended == len(ids & suspended)
+    assert counts.total == len(ids - suspended)
+    assert counts.new == len(ids - suspended - seen)
 
 
 def test_states_carry_their_cards_course(course, learner):

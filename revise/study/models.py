@@ -21,8 +21,9 @@ class Card(ChapterItem):
     anchor = models.CharField(max_length=200, blank=True)
 
     class Meta(ChapterItem.Meta):
-        # The queue takes new cards in reading order straight from this index.
-        indexes = [models.Index(fields=["course", "sequence"])]
+        # The queue takes new cards in reading order straight from this index, and a
+        # deck's live cards are counted from it alone.
+        indexes = [models.Index(fields=["course", "retired_at", "sequence"])]
 
     def __str__(self) -> str:
         return self.front_text

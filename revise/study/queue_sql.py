@@ -202,9 +202,11 @@ def first_unseen(deck: DeckFilter, *, start: int) -> Card | None:
     return _instance(Card, CARD_FIELDS, rows[0]) if rows else None
 
 
-def count_unseen(deck: DeckFilter, *, start: int, limit: int) -> int:
-    """How many cards from ``start`` the learner has never seen, counting up to ``limit``."""
+def count_unseen(deck: DeckFilter, *, start: int, limit: int | None = None) -> int:
+    """How many cards from ``start`` the learner has never seen (up to ``limit``)."""
     where, params = _unseen_where(deck, start)
+    if limit is None:
+        return _value(f"SELECT COUNT(*) {where}", params)
     # In reading order, so the (course, sequence) index leads and LIMIT stops the walk:
     # unordered, PostgreSQL's planner took an anti-join over every state of the learner.
     return _value(

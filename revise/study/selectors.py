@@ -63,10 +63,12 @@ def deck_get(*, course_slug: str, chapter_slug: str | None = None) -> Deck:
 
 
 def live_cards(*, course: Course, chapter: Chapter | None = None) -> QuerySet[Card]:
-    """Every live card of the chapter or course in order, locked ones too: operators only."""
-    cards = Card.objects.filter(
-        course=course, retired_at__isnull=True, chapter__retired_at__isnull=True
-    )
+    """Every live card of the chapter or course in order, locked ones too: operators only.
+
+    A retired chapter's cards are retired with it by the import
+    (``tests/test_import.py``), so the card's own ``retired_at`` is the check.
+    """
+    cards = Card.objects.filter(course=course, retired_at__isnull=True)
     if chapter is not None:
         cards = cards.filter(chapter=chapter)
     return cards.select_related("course", "chapter").order_by("sequence")
@@ -194,13 +196,24 @@ class DeckCounts(StudyCounts):
 
 def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
     """New, learning and due counts of a deck for a learner, and when the next card is due."""
-    session = study_counts(deck=deck, learner=learner, now=now)
-    cards = deck_cards(deck=deck, viewer=learner)
-    suspended = Suspension.objects.filter(learner=learner, card__in=cards).count()
-    total = cards.count() - suspended
-    seen = queue_sql.count_states(_queue(deck, learner), states=queue_sql.ALL_STATES)
+    today = today_get(learner=learner, now=now)
+    session = study_counts(deck=deck, learner=learner, now=now, today=today)
+    cards = deck_cards(deck=deck, viewer=learner).select_related(None).order_by()
+    suspended = Suspension.objects.filter(
+        learner=learner, card__course=deck.course, card__retired_at__isnull=True
+    )
+    if deck.chapter is not None:
+        suspended = suspended.filter(card__chapter=deck.chapter)
+    if not can_read_locked(learner):
+        suspended = suspended.filter(card__locked=False)
+    suspended = suspended.count()
+    # New: every card before the learner's cursor is seen or suspended, so the cards
+    # never seen are counted from there, not by subtracting every state of the deck.
+    new = queue_sql.count_unseen(
+        _queue(deck, learner), start=today.new_start(learner, deck.course)
+    )
     return DeckCounts(
-        **asdict(session), new=total - seen, total=total, suspended=suspended
+        **asdict(session), new=new, total=cards.count() - suspended, suspended=suspended
     )
 
 
