@@ -289,3 +289,22 @@ def test_inlined_outcomes_agree_with_the_model() -> None:
             ),
             rel=1e-12,
         )
+
+
+def test_a_plan_made_again_after_a_session_adds_no_more_new_cards_today() -> None:
+    """New cards introduced earlier today count against today's share."""
+    cards = course(0, 300)
+    kwargs = {"exam": TODAY + timedelta(days=37), "daily_seconds": 1800}
+    first = exam_today(cards, today=TODAY, **kwargs)
+    assert first is not None and len(first) == 10  # 300 cards over 30 days
+    learnt = set(first)
+    after = [
+        ExamCard(id=card.id, memory=memory(stability=2.3, difficulty=5, days_ago=0))
+        if card.id in learnt
+        else card
+        for card in cards
+    ]
+    again = exam_today(
+        after, today=TODAY, spent_today=300, new_today=len(first), **kwargs
+    )
+    assert again == []

@@ -256,9 +256,9 @@ class Plan:
     today: date
     exam: date
     days: tuple[PlanDay, ...]
-    fits: bool  # every card is introduced before the final window
+    fits: bool  # every card can be introduced before the exam
     left_out: tuple[int, ...]  # cards the budget cannot introduce, least valuable
-    final_days: int  # the last days before the exam, kept for reviews
+    final_days: int  # the last days before the exam, whose reviews are planned together
     predicted_recall: float  # weighted share of the cards recalled on the exam day
     cards: int
 
@@ -304,7 +304,8 @@ def _budget(daily_seconds: float | Sequence[float], day: int) -> float:
 
 
 class _Planner:
-    """The forward day-by-day greedy over flat per-card lists."""
+    """The plan's state over flat per-card lists (index ``i`` is ``cards[i]``); days are
+    counted from today (0), the exam is day ``horizon``."""
 
     def __init__(
         self,
@@ -314,6 +315,7 @@ class _Planner:
         exam: date,
         daily_seconds: float | Sequence[float],
         spent_today: float,
+        new_today: int,
         model: Model,
         time_zone: str,
         hour: int,
@@ -323,6 +325,7 @@ class _Planner:
         self.final_days = final_days_for(self.horizon)
         self.daily_seconds = daily_seconds
         self.spent_today = spent_today
+        self.introduced_today = new_today
         self.cards = list(cards)
         n = len(cards)
         self.stability = [0.0] * n
@@ -357,7 +360,8 @@ class _Planner:
         intro_days = new_days_for(self.horizon)
         if day >= intro_days or not queue:
             return []
-        quota = math.ceil(len(queue) / (intro_days - day))
+        done = self.introduced_today if day == 0 else 0  # introduced earlier today
+        quota = math.ceil((len(queue) + done) / (intro_days - day)) - done
         capacity = self._new_capacity(day)
         chosen: list[int] = []
         spent = 0.0
@@ -613,6 +617,7 @@ def _planner(
     daily_seconds: float | Sequence[float],
     parameters: Sequence[float] | None,
     spent_today: float,
+    new_today: int,
     time_zone: str,
     day_hour: int,
 ) -> _Planner | None:
@@ -624,6 +629,7 @@ def _planner(
         exam=exam,
         daily_seconds=daily_seconds,
         spent_today=spent_today,
+        new_today=new_today,
         model=Model(parameters),
         time_zone=time_zone,
         hour=day_hour,
@@ -638,13 +644,16 @@ def exam_plan(
     daily_seconds: float | Sequence[float],
     parameters: Sequence[float] | None = None,
     spent_today: float = 0.0,
+    new_today: int = 0,
     time_zone: str = "UTC",
     day_hour: int = 0,
 ) -> Plan | None:
     """The plan from ``today`` to the exam (None on or after the exam day).
 
     ``daily_seconds`` is the budget per study day (one value, or one per day from today,
-    the last repeated); ``spent_today`` is the time already studied today.
+    the last repeated); ``spent_today`` is the time already studied today and
+    ``new_today`` the number of new cards already introduced today (their memories are
+    in ``cards``), so that a plan made again after a session does not add more.
     """
     planner = _planner(
         cards,
@@ -653,6 +662,7 @@ def exam_plan(
         daily_seconds=daily_seconds,
         parameters=parameters,
         spent_today=spent_today,
+        new_today=new_today,
         time_zone=time_zone,
         day_hour=day_hour,
     )
@@ -698,6 +708,7 @@ def exam_today(
     daily_seconds: float | Sequence[float],
     parameters: Sequence[float] | None = None,
     spent_today: float = 0.0,
+    new_today: int = 0,
     time_zone: str = "UTC",
     day_hour: int = 0,
 ) -> list[int] | None:
@@ -712,6 +723,7 @@ def exam_today(
         daily_seconds=daily_seconds,
         parameters=parameters,
         spent_today=spent_today,
+        new_today=new_today,
         time_zone=time_zone,
         day_hour=day_hour,
     )
