@@ -380,7 +380,7 @@ def cursors_make(learners: list[Any], course: Any) -> str:
     with transaction.atomic():
         for learner in learners:
             _lock_learner(learner)
-            cursor_advance(learner=learner, course=course)
+            cursor_advance(learner=learner, course=course, introduced=True)
     return "each learner's cursor made, as their first answer of a new card would"
 
 
