@@ -50,8 +50,11 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
       cores idle between requests (gthread with one thread already served 1,900).
       Rate + next card, one learner: p50 12 ms against 20–24 ms. Five gthread workers
       were no faster than three (the GIL lets a process use one core), and 4 threads a
-      worker gave a worse p99 than 2. p99 at 32 connections stays noisy on a busy
-      machine (60–160 ms with gthread, 77–260 ms with sync).
+      worker gave a worse p99 than 2. The price is the tail at 32 connections, where
+      every setting is saturated: p99 86–143 ms with gthread against 68 ms with 3 or 5
+      sync workers in one run (p50 8–11 against 32–38 ms), since a worker that holds more
+      of the kept-alive connections makes them wait; requests/s and p50 weigh more, and
+      below saturation the faster server queues less.
     - **No ``--preload``.** With it, each Revise worker's Pss fell from 49 to 45 MB
       but the master's rose from 12 to 31 MB: 254 MB against 259 MB for five sync workers,
       nothing saved. A bare Django halves (68 against 130 MB) because all its memory is
