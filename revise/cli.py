@@ -65,7 +65,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     status = 0
     for path in args.paths:
         try:
-            report = course_import(path=Path(path))
+            report = course_import(path=Path(path), force=args.force)
         except CourseInvalid as exc:
             for problem in exc.problems:
                 print(problem)
@@ -99,14 +99,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django(migrate=True)
     from django.core.management import call_command
 
-    from revise.serving import gunicorn_argv, supervise, worker_argv
+    from revise.serving import default_workers, gunicorn_argv, supervise, worker_argv
 
     call_command("collectstatic", interactive=False, verbosity=0)
     for slug in sample_courses_load():
         print(f"Loaded the sample course '{slug}'")
-    workers = args.workers or int(
-        os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 9))
-    )
+    workers = args.workers or default_workers()
     print(
         f"Serving Revise at http://{args.host}:{args.port}/ with {workers} workers"
         " and a background task worker"
@@ -167,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="import or update course folders, all or nothing"
     )
     imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="parse and import even folders whose files have not changed",
+    )
     imp.set_defaults(func=cmd_import)
 
     serve = sub.add_parser(
@@ -174,7 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default=os.environ.get("REVISE_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
-    serve.add_argument("--workers", type=int, default=0, help="default: 2 x cores + 1")
+    serve.add_argument(
+        "--workers", type=int, default=0, help="default: cores + 1 (at most 9)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     export = sub.add_parser("export-anki", help="write a deck as an Anki .apkg")

@@ -141,3 +141,20 @@ def test_check_facts_json_gives_every_fact_with_its_fields(capsys):
         "16 April 1922",
     )
     assert rapallo["chapter"] == "foreign-policy"
+
+
+@pytest.mark.django_db
+def test_import_force_parses_an_unchanged_folder_again(monkeypatch, capsys):
+    from revise.catalog import services
+
+    parsed = []
+    real = services.parse_course
+    monkeypatch.setattr(
+        services, "parse_course", lambda folder: parsed.append(folder) or real(folder)
+    )
+    assert main(["import", str(SAMPLE_COURSE)]) == 0
+    assert main(["import", str(SAMPLE_COURSE)]) == 0
+    assert len(parsed) == 1, "an unchanged folder is not parsed again"
+    assert main(["import", "--force", str(SAMPLE_COURSE)]) == 0
+    assert len(parsed) == 2
+    assert "is up to date" in capsys.readouterr().out
