@@ -81,11 +81,14 @@ def _page_cache_emptied(
 
 @pytest.fixture(autouse=True)
 def _process_caches_emptied() -> object:
-    """Forget what this process keeps per chapter version (the chapter page's panel, the
-    lessons built): every test's database is new, and its keys may repeat."""
+    """Forget what this process keeps per content version (the chapter page's panel, the
+    lessons built, a course's chapters): every test's database is new, and its keys may
+    repeat."""
     yield
     from revise.catalog.selectors import panels_clear
     from revise.lessons.lesson.load import cache_clear
+    from revise.study.selectors import deck_cache_clear
 
     panels_clear()
     cache_clear()
+    deck_cache_clear()

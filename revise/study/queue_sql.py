@@ -33,6 +33,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from revise.catalog.models import Course
 from revise.study.models import (
     Card,
     CardState,
@@ -335,3 +336,18 @@ def last_log_entry(*, learner_id: int) -> tuple[int, str, int] | None:
         [learner_id],
     )
     return rows[0] if rows else None
+
+
+COURSE = Course._meta.db_table
+# In the model's own field order, as from_db() wants them.
+COURSE_FIELDS = [
+    name for name in _attnames(Course) if name in {"id", "slug", "title", "imported_at"}
+]
+
+
+def course_by_slug(*, slug: str) -> Course | None:
+    """The course's key, slug, title and import time (its other fields deferred)."""
+    rows = _rows(
+        f"SELECT {', '.join(COURSE_FIELDS)} FROM {COURSE} WHERE slug = %s", [slug]
+    )
+    return _instance(Course, COURSE_FIELDS, rows[0]) if rows else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,32 +35,43 @@ class Deck:
 def deck_get(*, course_slug: str, chapter_slug: str | None = None) -> Deck:
     """The deck of a course or of one of its live chapters, or 404.
 
-    Reads only what study pages show: the course, and the chapter (a chapter's deck) or
-    the live chapters' titles and slugs (a course's deck), never their HTML.
+    Reads only what study pages show: the course's title and import time (one query),
+    and its live chapters' titles and slugs, kept per process by that import time.
     """
-    course = (
-        Course.objects.only("slug", "title", "imported_at")
-        .filter(slug=course_slug)
-        .first()
-    )
+    course = queue_sql.course_by_slug(slug=course_slug)
     if course is None:
         raise Http404("No such course")
-    chapters = Chapter.objects.filter(course=course, retired_at__isnull=True).only(
-        "course_id", "slug", "title", "position"
-    )
+    chapters = [
+        Chapter(pk=pk, course_id=course.pk, slug=slug, title=title, position=position)
+        for pk, slug, title, position in _chapter_rows(course.pk, course.imported_at)
+    ]
+    if not chapters:
+        raise Http404("No such course")
+    for each in chapters:
+        each.course = course
+    course.chapter_list = chapters
     if chapter_slug is None:
-        course.chapter_list = list(chapters.order_by("position"))
-        chapter = None
-        if not course.chapter_list:
-            raise Http404("No such course")
-        for each in course.chapter_list:
-            each.course = course
-    else:
-        chapter = chapters.filter(slug=chapter_slug).first()
-        if chapter is None:
-            raise Http404("No such chapter")
-        chapter.course = course
+        return Deck(course=course, chapter=None)
+    chapter = next((c for c in chapters if c.slug == chapter_slug), None)
+    if chapter is None:
+        raise Http404("No such chapter")
     return Deck(course=course, chapter=chapter)
+
+
+@functools.lru_cache(maxsize=512)
+def _chapter_rows(course_id: int, imported_at: datetime) -> tuple[tuple, ...]:
+    """A course's live chapters (key, slug, title, position) as of an import: they
+    change only when an import changes the course, which moves ``imported_at``."""
+    return tuple(
+        Chapter.objects.filter(course_id=course_id, retired_at__isnull=True)
+        .order_by("position")
+        .values_list("pk", "slug", "title", "position")
+    )
+
+
+def deck_cache_clear() -> None:
+    """Forget the chapters kept per course (tests: every database is new)."""
+    _chapter_rows.cache_clear()
 
 
 def live_cards(*, course: Course, chapter: Chapter | None = None) -> QuerySet[Card]:
