@@ -9,7 +9,8 @@ directly. Everything else in Revise uses the ORM.
 Each statement is led by an index:
 
 - learning and due cards: ``CardState`` (learner, course, state, due);
-- new cards: ``Card`` (course, sequence), from the learner's ``NewCardCursor``;
+- new cards: ``Card`` (course, retired_at, sequence), from the learner's
+  ``NewCardCursor``;
 - a card's last log entry and a token: ``ReviewLog`` (learner, card, id) and
   (learner, token).
 
@@ -208,7 +209,7 @@ def count_unseen(deck: DeckFilter, *, start: int, limit: int | None = None) -> i
     where, params = _unseen_where(deck, start)
     if limit is None:
         return _value(f"SELECT COUNT(*) {where}", params)
-    # In reading order, so the (course, sequence) index leads and LIMIT stops the walk:
+    # In reading order, so the (course, retired_at, sequence) index leads and LIMIT stops:
     # unordered, PostgreSQL's planner took an anti-join over every state of the learner.
     return _value(
         f"SELECT COUNT(*) FROM (SELECT 1 {where} ORDER BY c.sequence LIMIT %s)"
