@@ -258,3 +258,31 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} suspended by {self.learner}"
+
+
+class Exam(models.Model):
+    """A learner's exam on a course: its date and the minutes a day they will study.
+
+    One per learner and course; several exams are exams on several courses. The plan
+    itself is never stored: ``revise/study/exams.py`` makes it from the card states.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exams"
+    )
+    course = models.ForeignKey(
+        "catalog.Course", on_delete=models.CASCADE, related_name="+"
+    )
+    exam_date = models.DateField()
+    daily_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(600)]
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "course"], name="exam_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exam on {self.course_id} for {self.learner_id} on {self.exam_date}"
