@@ -342,7 +342,8 @@ class DeckRow:
     suspended: bool
     leech: bool
     source_url: str
-    action_url: str  # suspend, or bring back
+    action_url: str  # suspend, or bring back; "" for a visitor
+    action_label: str
 
 
 @dataclass(frozen=True)
@@ -371,7 +372,8 @@ def deck_card_list(*, deck: Deck, learner: Any, page: int = 1) -> DeckCardPage:
         _attach(card, deck)
     states: dict[int, CardState] = {}
     suspended: set[int] = set()
-    if getattr(learner, "is_authenticated", False):
+    signed_in = getattr(learner, "is_authenticated", False) is True
+    if signed_in:
         states = {
             s.card_id: s
             for s in CardState.objects.filter(learner=learner, card__in=cards)
@@ -399,7 +401,10 @@ def deck_card_list(*, deck: Deck, learner: Any, page: int = 1) -> DeckCardPage:
                 suspended=is_suspended,
                 leech=bool(state and state.lapses >= scheduling.LEECH_LAPSES),
                 source_url=f"{source}#{card.anchor}" if card.anchor else source,
-                action_url=(bring_back if is_suspended else suspend).format(card.pk),
+                action_url=(bring_back if is_suspended else suspend).format(card.pk)
+                if signed_in
+                else "",
+                action_label="Bring back" if is_suspended else "Suspend",
             )
         )
     return DeckCardPage(rows=rows, page=page_obj)
