@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from revise.catalog import search as catalog_search
 from revise.catalog import selectors
 from revise.catalog.pagecache import visitor_page, visitor_page_cached
 from revise.progress import selectors as progress_selectors
+from revise.study import exams
 
 # The home, course and chapter pages a visitor gets are kept in the shared page cache
 # (revise/catalog/pagecache.py says why that is safe); a view marks with visitor_page()
@@ -30,10 +32,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = selectors.course_page_get(slug=course_slug)
     mine, rows = progress_selectors.course_rows_get(learner=request.user, course=course)
+    exam = plan = None
+    if mine is not None:  # a signed-in learner: their exam too (a visitor: nothing)
+        exam = exams.exam_get(learner=request.user, course=course)
+        if exam is not None:
+            plan = exams.exam_plan_get(
+                learner=request.user, course=course, now=timezone.now(), exam=exam
+            )
     response = render(
         request,
         "catalog/course_detail.html",
-        {"course": course, "mine": mine, "rows": rows},
+        {"course": course, "mine": mine, "rows": rows, "exam": exam, "plan": plan},
     )
     return visitor_page(response) if mine is None else response
 

@@ -30,7 +30,8 @@ from revise.catalog.models import Chapter, Course
 from revise.lessons.models import LessonAttempt, Question, SelfReviewAttempt
 from revise.progress.models import ChapterRead
 from revise.study import queue_sql
-from revise.study.models import Card, CardState, ReviewLog, Suspension
+from revise.study.exams import ExamPlanView, exam_plan_get, exams_of
+from revise.study.models import Card, CardState, Exam, ReviewLog, Suspension
 from revise.study.selectors import (
     Deck,
     StudyCounts,
@@ -611,3 +612,25 @@ def dashboard_get(
         continue_at=_continue(learner),
         courses=courses,
     )
+
+
+# --- Exams (issue 12) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExamRow:
+    """One of the learner's exams on the dashboard; ``plan`` None once the day has come."""
+
+    exam: Exam
+    plan: ExamPlanView | None
+
+
+def dashboard_exams_get(*, learner: Any, now: datetime) -> list[ExamRow]:
+    """The learner's exams, soonest first, each with its plan as of ``now``."""
+    return [
+        ExamRow(
+            exam=exam,
+            plan=exam_plan_get(learner=learner, course=exam.course, now=now, exam=exam),
+        )
+        for exam in exams_of(learner=learner)
+    ]

@@ -22,7 +22,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     recent = selectors.recent_review_days(learner=request.user, now=now)
     data = selectors.dashboard_get(learner=request.user, now=now, recent=recent)
     numbers = charts.chart_numbers_get(learner=request.user, now=now, recent=recent)
-    return render(request, "progress/dashboard.html", {"dash": data, "charts": numbers})
+    exams = selectors.dashboard_exams_get(learner=request.user, now=now)
+    return render(
+        request,
+        "progress/dashboard.html",
+        {"dash": data, "charts": numbers, "exams": exams},
+    )
 
 
 CHARTS = {

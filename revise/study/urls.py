@@ -1,6 +1,6 @@
 from django.urls import path
 
-from revise.study import views
+from revise.study import exam_views, views
 
 app_name = "study"
 urlpatterns = [
@@ -29,4 +29,8 @@ urlpatterns = [
         name="unsuspend",
     ),
     path("settings/study/", views.settings_edit, name="settings"),
+    path("exams/<slug:course_slug>/", exam_views.exam_detail, name="exam"),
+    path(
+        "exams/<slug:course_slug>/remove/", exam_views.exam_remove, name="exam-remove"
+    ),
 ]
