@@ -238,8 +238,12 @@ class _Planned:
 
 @functools.cache
 def _planner_version() -> str:
-    """The planner's code, hashed: a plan made by older code is not reused."""
-    return hashlib.sha256(Path(planner.__file__).read_bytes()).hexdigest()[:16]
+    """The planner's code and this module's, hashed: a plan made (or pickled) by
+    older code is not reused."""
+    digest = hashlib.sha256()
+    for module in (planner.__file__, __file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _plan(cards: list[ExamCard], **inputs: Any) -> _Planned | None:
