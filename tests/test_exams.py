@@ -435,5 +435,9 @@ def test_exam_page_course_page_and_dashboard_query_counts_are_capped(
         assert signed_in.get(EXAM_URL).status_code == 200
     with django_assert_max_num_queries(13):
         assert signed_in.get("/courses/lenin/").status_code == 200
-    with django_assert_max_num_queries(39):
+    # The dashboard's first view today also takes today's share of the plan for the
+    # study queue's counts (made once a day, then read from the cache).
+    with django_assert_max_num_queries(53):
+        assert signed_in.get("/dashboard/").status_code == 200
+    with django_assert_max_num_queries(44):
         assert signed_in.get("/dashboard/").status_code == 200

@@ -284,23 +284,11 @@ def _plan(cards: list[ExamCard], **inputs: Any) -> _Planned | None:
     return planned
 
 
-def exam_plan_get(
-    *, learner: Any, course: Course, now: datetime, exam: Exam | None = None
-) -> ExamPlanView | None:
-    """The learner's plan for their exam on ``course`` as of ``now``; None if they have
-    no exam on it, or on and after the exam day (normal scheduling applies).
-
-    ``exam``: the learner's exam on the course when the caller has it already. Five
-    queries (the settings, the card ids, the states, today's log in one aggregate, the
-    fitted parameters if any) and the cache's read. Measured on SQLite with 2,000
-    cards (1,000 seen), 30 minutes a day, the exam 30 and 60 days ahead: 0.52-0.80 s
-    the first time, nearly all of it ``exam_plan``; about 20 ms once the plan for the
-    same inputs is in the cache (reading the 1,000 states is most of that).
-    """
-    if exam is None:
-        exam = exam_get(learner=learner, course=course)
-    if exam is None:
-        return None
+def _plan_inputs(
+    *, learner: Any, course: Course, now: datetime, exam: Exam
+) -> tuple[list[ExamCard], dict[str, Any]] | None:
+    """The cards and the other arguments of the planner for the learner's exam as of
+    ``now``; None on and after the exam day."""
     prefs = learner_settings_get(learner=learner)
     day = study_day(prefs=prefs, now=now)
     today = day.start.astimezone(ZoneInfo(prefs.time_zone)).date()
@@ -322,17 +310,42 @@ def exam_plan_get(
     }
     cards = [ExamCard(id=i, memory=memory_of(states.get(i))) for i in ids]
     spent, new_today = _today_log(learner=learner, course=course, since=day.start)
-    plan = _plan(
-        cards,
-        today=today,
-        exam=exam.exam_date,
-        daily_seconds=exam.daily_minutes * 60,
-        parameters=tuple(parameters) if parameters else None,
-        spent_today=spent,
-        new_today=new_today,
-        time_zone=prefs.time_zone,
-        day_hour=prefs.day_starts_at,
-    )
+    return cards, {
+        "today": today,
+        "exam": exam.exam_date,
+        "daily_seconds": exam.daily_minutes * 60,
+        "parameters": tuple(parameters) if parameters else None,
+        "spent_today": spent,
+        "new_today": new_today,
+        "time_zone": prefs.time_zone,
+        "day_hour": prefs.day_starts_at,
+    }
+
+
+def exam_plan_get(
+    *, learner: Any, course: Course, now: datetime, exam: Exam | None = None
+) -> ExamPlanView | None:
+    """The learner's plan for their exam on ``course`` as of ``now``; None if they have
+    no exam on it, or on and after the exam day (normal scheduling applies).
+
+    ``exam``: the learner's exam on the course when the caller has it already. Five
+    queries (the settings, the card ids, the states, today's log in one aggregate, the
+    fitted parameters if any) and the cache's read. Measured on SQLite with 2,000
+    cards (1,000 seen), 30 minutes a day, the exam 30 and 60 days ahead: 0.52-0.80 s
+    the first time, nearly all of it ``exam_plan``; about 20 ms once the plan for the
+    same inputs is in the cache (reading the 1,000 states is most of that).
+    """
+    if exam is None:
+        exam = exam_get(learner=learner, course=course)
+    if exam is None:
+        return None
+    gathered = _plan_inputs(learner=learner, course=course, now=now, exam=exam)
+    if gathered is None:
+        return None
+    cards, inputs = gathered
+    today, spent = inputs["today"], inputs["spent_today"]
+    parameters = inputs["parameters"]
+    plan = _plan(cards, **inputs)
     if plan is None:
         return None
     rows = plan.rows
@@ -352,3 +365,63 @@ def exam_plan_get(
         total_reviews=sum(row.reviews for row in rows),
         total_minutes=round(sum(row.seconds for row in rows) / 60),
     )
+
+
+# --- the study queue under the plan -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExamDay:
+    """What the study queue takes from the plan for one study day: how many new cards
+    the plan introduces today (those already introduced today included) and the cards
+    it reviews today, most valuable first. Card ids and counts only."""
+
+    exam: date
+    new_cards: int
+    reviews: tuple[int, ...]
+
+
+def exam_day_get(*, learner: Any, course: Course, now: datetime) -> ExamDay | None:
+    """Today's share of the learner's exam plan for ``course``, or None (no exam, or
+    on and after the exam day: normal scheduling).
+
+    Planned once per study day (and again if the exam's date or minutes change), when
+    the day's first study page asks, and kept in the shared cache: before the final
+    window that is a few milliseconds, in it a few hundred for 2,000 cards, too much
+    for every answer. The exam and course pages plan again after every session.
+    """
+    exam = exam_get(learner=learner, course=course)
+    if exam is None:
+        return None
+    prefs = learner_settings_get(learner=learner)
+    today = study_day(prefs=prefs, now=now).start
+    key = (
+        f"revise:exam-day:{learner.pk}:{course.pk}:{today.isoformat()}:"
+        f"{exam.exam_date.isoformat()}:{exam.daily_minutes}:{_planner_version()}"
+    )
+    cache = caches["default"]
+    try:
+        found = cache.get(key)
+    except Exception:
+        logger.exception("exam day: cache read failed")
+        found = None
+    if found is not None:
+        return found
+    gathered = _plan_inputs(learner=learner, course=course, now=now, exam=exam)
+    if gathered is None:
+        return None
+    cards, inputs = gathered
+    chosen = planner.exam_today(cards, **inputs)
+    if chosen is None:
+        return None
+    new = {card.id for card in cards if card.memory is None}
+    planned = ExamDay(
+        exam=exam.exam_date,
+        new_cards=inputs["new_today"] + sum(1 for i in chosen if i in new),
+        reviews=tuple(i for i in chosen if i not in new),
+    )
+    try:
+        cache.set(key, planned, timeout=PLAN_TIMEOUT)
+    except Exception:
+        logger.exception("exam day: cache write failed")
+    return planned

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
@@ -38,6 +38,7 @@ from revise.catalog.models import Course
 from revise.study.models import (
     Card,
     CardState,
+    Exam,
     LearnerSettings,
     NewCardCursor,
     ReviewLog,
@@ -64,6 +65,7 @@ def _select(model: type[Model], alias: str) -> str:
 CARD, STATE = Card._meta.db_table, CardState._meta.db_table
 SUSPENSION, LOG = Suspension._meta.db_table, ReviewLog._meta.db_table
 CURSOR, SETTINGS = NewCardCursor._meta.db_table, LearnerSettings._meta.db_table
+EXAM = Exam._meta.db_table
 CARD_FIELDS, STATE_FIELDS = _attnames(Card), _attnames(CardState)
 SETTINGS_FIELDS = _attnames(LearnerSettings)
 NOT_SUSPENDED = (
@@ -237,13 +239,21 @@ def settings_row(*, learner_id: int) -> LearnerSettings | None:
     return _instance(LearnerSettings, SETTINGS_FIELDS, rows[0]) if rows else None
 
 
-def introduced_since(*, learner_id: int, since: datetime) -> int:
-    """Cards the learner saw for the first time since ``since``, undone ones excluded."""
+def introduced_since(
+    *, learner_id: int, since: datetime, course_id: int | None = None
+) -> int:
+    """Cards (of the course, if given) the learner saw for the first time since
+    ``since``, undone ones excluded."""
+    course = ""
+    params: list[Any] = [learner_id, _when(since), ReviewLog.Kind.REVIEW]
+    if course_id is not None:
+        course = f" AND r.card_id IN (SELECT id FROM {CARD} WHERE course_id = %s)"
+        params.append(course_id)
     return _value(
         f"SELECT COUNT(*) FROM {LOG} r WHERE r.learner_id = %s AND r.reviewed_at >= %s"
         " AND r.kind = %s AND r.state_before IS NULL"
-        f" AND NOT EXISTS (SELECT 1 FROM {LOG} u WHERE u.undoes_id = r.id)",
-        [learner_id, _when(since), ReviewLog.Kind.REVIEW],
+        f" AND NOT EXISTS (SELECT 1 FROM {LOG} u WHERE u.undoes_id = r.id){course}",
+        params,
     )
 
 
@@ -352,3 +362,41 @@ def course_by_slug(*, slug: str) -> Course | None:
         f"SELECT {', '.join(COURSE_FIELDS)} FROM {COURSE} WHERE slug = %s", [slug]
     )
     return _instance(Course, COURSE_FIELDS, rows[0]) if rows else None
+
+
+def exam_date_of(*, learner_id: int, course_id: int) -> date | None:
+    """The date of the learner's exam on the course, if they set one."""
+    return _value(
+        f"SELECT exam_date FROM {EXAM} WHERE learner_id = %s AND course_id = %s",
+        [learner_id, course_id],
+    )
+
+
+def _planned_where(
+    deck: DeckFilter, card_ids: Sequence[int], reviewed_before: datetime
+) -> tuple[str, list[Any]]:
+    """The learner's states of ``card_ids`` in the deck not reviewed since
+    ``reviewed_before`` (the plan's reviews still to do today)."""
+    marks = ", ".join("%s" for _ in card_ids)
+    where, params = _states_where(deck, ALL_STATES)
+    return (
+        f"{where} AND s.card_id IN ({marks}) AND s.last_review < %s",
+        [*params, *card_ids, _when(reviewed_before)],
+    )
+
+
+def planned_states(
+    deck: DeckFilter, *, card_ids: Sequence[int], reviewed_before: datetime
+) -> dict[int, CardState]:
+    """Of the plan's reviews for today, the states not reviewed yet, with their cards."""
+    if not card_ids:
+        return {}
+    where, params = _planned_where(deck, card_ids, reviewed_before)
+    states = {}
+    for row in _rows(
+        f"SELECT {_select(CardState, 's')}, {_select(Card, 'c')} {where}", params
+    ):
+        state = _instance(CardState, STATE_FIELDS, row[: len(STATE_FIELDS)])
+        state.card = _instance(Card, CARD_FIELDS, row[len(STATE_FIELDS) :])
+        states[state.card_id] = state
+    return states

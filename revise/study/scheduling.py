@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
@@ -178,20 +178,24 @@ def preview(
     now: datetime,
     retention: float,
     parameters: Sequence[float] | None = None,
+    due: Callable[[Memory], datetime] | None = None,
 ) -> dict[Rating, timedelta]:
-    """How long until the card is due again after each rating, as the buttons show."""
-    return {
-        rating: review(
+    """How long until the card is due again after each rating, as the buttons show.
+
+    ``due``: the due date the answer will store, if not the memory's own (an exam
+    ahead brings it back before the exam)."""
+    intervals = {}
+    for rating in Rating:
+        after = review(
             memory,
             card_id=card_id,
             rating=rating,
             now=now,
             retention=retention,
             parameters=parameters,
-        ).due
-        - now
-        for rating in Rating
-    }
+        )
+        intervals[rating] = (due(after) if due else after.due) - now
+    return intervals
 
 
 def interval_label(interval: timedelta) -> str:

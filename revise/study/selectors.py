@@ -17,7 +17,7 @@ from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
 from revise.study import newcards, queue_sql, scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
-from revise.study.services import card_token, memory_of, page_id
+from revise.study.services import card_token, exam_due_cap, memory_of, page_id
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,8 @@ class Today:
     day: StudyDay
     allowance: int
     new_from: dict[int, int] = field(default_factory=dict)
+    exam_days: dict[int, Any] = field(default_factory=dict)
+    exam_allowances: dict[int, int] = field(default_factory=dict)
 
     def new_start(self, learner: Any, course: Course) -> int:
         if course.pk not in self.new_from:
@@ -137,6 +139,31 @@ class Today:
                 learner=learner, course=course
             )
         return self.new_from[course.pk]
+
+    def exam_day(self, learner: Any, course: Course, now: datetime) -> Any:
+        """Today's share of the learner's exam plan on ``course`` (``ExamDay``), or None."""
+        if course.pk not in self.exam_days:
+            day = None
+            if queue_sql.exam_date_of(learner_id=learner.pk, course_id=course.pk):
+                from revise.study.exams import exam_day_get  # it reads this module
+
+                day = exam_day_get(learner=learner, course=course, now=now)
+            self.exam_days[course.pk] = day
+        return self.exam_days[course.pk]
+
+    def new_allowance(self, learner: Any, course: Course, now: datetime) -> int:
+        """New cards the learner may still start today in ``course``: the daily limit,
+        or under an exam plan the plan's number for today (the plan spreads the
+        course's new cards so that all are learned before the exam)."""
+        exam_day = self.exam_day(learner, course, now)
+        if exam_day is None:
+            return self.allowance
+        if course.pk not in self.exam_allowances:
+            started = queue_sql.introduced_since(
+                learner_id=learner.pk, since=self.day.start, course_id=course.pk
+            )
+            self.exam_allowances[course.pk] = max(0, exam_day.new_cards - started)
+        return self.exam_allowances[course.pk]
 
 
 def today_get(*, learner: Any, now: datetime) -> Today:
@@ -184,9 +211,15 @@ def study_counts(
     )
     upcoming = queue_sql.next_due_after(queue, after=now)
     new_today = 0
-    if today.allowance:
+    if allowance := today.new_allowance(learner, deck.course, now):
         start = today.new_start(learner, deck.course)
-        new_today = queue_sql.count_unseen(queue, start=start, limit=today.allowance)
+        new_today = queue_sql.count_unseen(queue, start=start, limit=allowance)
+    due += sum(
+        1
+        for state in _planned(deck, learner, now, today).values()
+        if state.state not in queue_sql.LEARNING_STATES
+        and not (state.state == queue_sql.REVIEW_STATE and state.due < today.day.end)
+    )
     return StudyCounts(
         new_today=new_today,
         learning=learning,
@@ -257,8 +290,10 @@ def study_next(
         due_by=today.day.end,
         inclusive=False,
     )
+    if state is None:
+        state = _first_planned(deck, learner, now, today)
     card = state.card if state else None
-    if card is None and today.allowance:
+    if card is None and today.new_allowance(learner, deck.course, now):
         start = today.new_start(learner, deck.course)
         card = queue_sql.first_unseen(queue, start=start)
     if card is None:
@@ -274,12 +309,16 @@ def study_next(
     _attach(card, deck)
     prefs = today.prefs
     memory = memory_of(state) if state and state.card_id == card.pk else None
+    exam_ahead = today.exam_day(learner, deck.course, now) is not None
     previews = scheduling.preview(
         memory,
         card_id=card.pk,
         now=now,
         retention=prefs.desired_retention,
         parameters=prefs.parameters.parameters if prefs.parameters_id else None,
+        due=exam_due_cap(learner=learner, prefs=prefs, card=card, now=now)
+        if exam_ahead
+        else None,
     )
     return StudyCard(
         card=card,
@@ -288,6 +327,34 @@ def study_next(
         is_new=memory is None,
         intervals={r: scheduling.interval_label(i) for r, i in previews.items()},
     )
+
+
+def _planned(
+    deck: Deck, learner: Any, now: datetime, today: Today
+) -> dict[int, CardState]:
+    """Under an exam plan, the states of the cards it reviews today that are still to
+    do (not reviewed since the day began); empty without a plan."""
+    exam_day = today.exam_day(learner, deck.course, now)
+    if exam_day is None:
+        return {}
+    return queue_sql.planned_states(
+        _queue(deck, learner),
+        card_ids=exam_day.reviews,
+        reviewed_before=today.day.start,
+    )
+
+
+def _first_planned(
+    deck: Deck, learner: Any, now: datetime, today: Today
+) -> CardState | None:
+    """The plan's most valuable review still to do today (after the cards FSRS has
+    made due): before the final days, cards whose recall has fallen to the plan's
+    retention; in them, those the exam-day recall gains most from."""
+    planned = _planned(deck, learner, now, today)
+    if not planned:
+        return None
+    exam_day = today.exam_day(learner, deck.course, now)
+    return next((planned[i] for i in exam_day.reviews if i in planned), None)
 
 
 def _attach(card: Card, deck: Deck) -> None:

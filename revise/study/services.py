@@ -11,7 +11,8 @@ import hmac
 import re
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from revise.study import newcards, queue_sql, scheduling
+from revise.study.exam import exam_due
 from revise.study.models import (
     Card,
     CardState,
@@ -192,6 +194,8 @@ def card_review_record(
         retention=prefs.desired_retention,
         parameters=in_force.parameters if in_force else None,
     )
+    if cap := exam_due_cap(learner=learner, prefs=prefs, card=card, now=now):
+        after = replace(after, due=cap(after))
     try:
         with transaction.atomic():
             log = ReviewLog.objects.create(
@@ -217,6 +221,29 @@ def card_review_record(
     )
     _fit_count(prefs)
     return ReviewOutcome(True, log)
+
+
+def exam_due_cap(
+    *, learner: Any, prefs: LearnerSettings, card: Card, now: datetime
+) -> Callable[[Memory], datetime] | None:
+    """With an exam ahead on the card's course, the due date an answer stores instead
+    of the memory's own, so no interval jumps the exam (:func:`exam.exam_due`); None
+    without one."""
+    exam_date = queue_sql.exam_date_of(learner_id=learner.pk, course_id=card.course_id)
+    if exam_date is None:
+        return None
+
+    def due(memory: Memory) -> datetime:
+        return exam_due(
+            memory,
+            card_id=card.pk,
+            now=now,
+            exam=exam_date,
+            time_zone=prefs.time_zone,
+            day_hour=prefs.day_starts_at,
+        )
+
+    return due
 
 
 def _fit_count(prefs: LearnerSettings) -> None:
@@ -324,6 +351,12 @@ def replay(
                 retention=log.retention,
                 parameters=parameters[log.parameters_id] if log.parameters_id else None,
             )
+            # The due date as recorded: an exam ahead may have brought it forward
+            # (``exam_due_cap``), which the memory alone does not tell.
+            if log.state_after and log.state_after.get("due"):
+                memory = replace(
+                    memory, due=datetime.fromisoformat(log.state_after["due"])
+                )
     return memory
 
 
