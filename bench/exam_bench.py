@@ -307,7 +307,8 @@ def main() -> None:
         f"{args.budget:g} min/day; seed {args.seed}; {elapsed:.0f} s"
     )
     print(
-        f"{'policy':<24} {'recall on exam day %':>22} {'study min':>10} {'reviews':>8}"
+        f"{'policy':<24} {'recall on exam day %':>22} {'true R %':>11} "
+        f"{'study min':>10} {'reviews':>8}"
     )
     for label in ("", "away "):
         if label:
