@@ -135,3 +135,26 @@ def test_after_the_exam_the_course_is_back_on_the_normal_schedule(course, learne
     deck = deck_of(course)
     counts = selectors.study_counts(deck=deck, learner=learner, now=NOW)
     assert counts.new_today == 20
+
+
+def test_after_days_away_the_backlog_comes_in_the_plans_order_within_the_budget(
+    course, learner
+):
+    deck = deck_of(course)
+    then = NOW - timedelta(days=40)
+    while answer(deck, learner, then, Rating.GOOD)[0] is not None:
+        then += timedelta(minutes=11)  # forty cards learned weeks ago, then away
+    due = CardState.objects.filter(learner=learner, state=2, due__lt=NOW).count()
+    exam_in(learner, course, days=21, minutes=5)
+    plan = exams.exam_day_get(learner=learner, course=course, now=NOW)
+    assert 0 < len(plan.reviews) < due, "five minutes take only part of the backlog"
+    shown = []
+    now = NOW
+    for _ in plan.reviews:
+        item, _log = answer(deck, learner, now)
+        shown.append(item.card.pk)
+        now += timedelta(seconds=20)
+    assert shown == list(plan.reviews), "most valuable first, as planned"
+    # Beyond the day's plan, the rest of the backlog is still there for the keen.
+    item = selectors.study_next(deck=deck, learner=learner, now=now)
+    assert item is not None and item.card.pk not in plan.reviews

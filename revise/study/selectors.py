@@ -279,23 +279,41 @@ def study_next(
 ) -> StudyCard | None:
     """The next card to study: learning and due cards first, then new ones up to the
     daily limit, then learning cards a little ahead of time. None when done for today.
-    ``today``: :func:`today_get`, if the caller has it."""
+    ``today``: :func:`today_get`, if the caller has it.
+
+    Under an exam plan (:mod:`revise.study.exams`): learning cards, then the plan's
+    reviews for today (most valuable first, within the day's minutes: after days away
+    the overdue pile is spread over the next days this way), then its new cards, and
+    only then any other due card, for a learner who studies beyond the day's plan.
+    """
     today = today or today_get(learner=learner, now=now)
     queue = _queue(deck, learner)
-    state = queue_sql.first_state(
+    learning = queue_sql.first_state(
         queue, states=queue_sql.LEARNING_STATES, due_by=now, inclusive=True
-    ) or queue_sql.first_state(
-        queue,
-        states=(queue_sql.REVIEW_STATE,),
-        due_by=today.day.end,
-        inclusive=False,
     )
-    if state is None:
-        state = _first_planned(deck, learner, now, today)
-    card = state.card if state else None
-    if card is None and today.new_allowance(learner, deck.course, now):
+    planned = today.exam_day(learner, deck.course, now) is not None
+
+    def due() -> CardState | None:
+        return queue_sql.first_state(
+            queue,
+            states=(queue_sql.REVIEW_STATE,),
+            due_by=today.day.end,
+            inclusive=False,
+        )
+
+    def new() -> Card | None:
+        if not today.new_allowance(learner, deck.course, now):
+            return None
         start = today.new_start(learner, deck.course)
-        card = queue_sql.first_unseen(queue, start=start)
+        return queue_sql.first_unseen(queue, start=start)
+
+    state = learning or (
+        _first_planned(deck, learner, now, today) if planned else due()
+    )
+    card = state.card if state else new()
+    if card is None and planned:
+        state = due()
+        card = state.card if state else None
     if card is None:
         state = queue_sql.first_state(
             queue,
