@@ -158,3 +158,23 @@ def test_after_days_away_the_backlog_comes_in_the_plans_order_within_the_budget(
     # Beyond the day's plan, the rest of the backlog is still there for the keen.
     item = selectors.study_next(deck=deck, learner=learner, now=now)
     assert item is not None and item.card.pk not in plan.reviews
+
+
+def test_the_queue_plans_again_after_a_session_of_answers(course, learner, monkeypatch):
+    from revise.study import exam as planner
+
+    calls = []
+    real = planner.exam_today
+    monkeypatch.setattr(
+        planner, "exam_today", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    exam_in(learner, course, days=10)
+    deck = deck_of(course)
+    now = NOW
+    for _ in range(exams.REPLAN_EVERY - 1):
+        assert answer(deck, learner, now, Rating.GOOD)[0] is not None
+        now += timedelta(minutes=11)  # learning cards come back
+    assert len(calls) == 1, "planned once for the day's first answers"
+    assert answer(deck, learner, now, Rating.GOOD)[0] is not None
+    selectors.study_next(deck=deck, learner=learner, now=now)
+    assert len(calls) == 2, "and again once a session's worth of answers is in"

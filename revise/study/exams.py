@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, Least
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Course
 from revise.study import exam as planner
+from revise.study import queue_sql
 from revise.study.exam import ExamCard
 from revise.study.models import (
     Card,
@@ -224,6 +225,7 @@ def _today_log(*, learner: Any, course: Course, since: datetime) -> tuple[float,
 
 
 PLAN_TIMEOUT = 60 * 60 * 24  # a plan whose inputs changed is never read again
+REPLAN_EVERY = 25  # answers: the study queue's share of the plan is made again
 
 
 @dataclass(frozen=True)
@@ -385,19 +387,24 @@ def exam_day_get(*, learner: Any, course: Course, now: datetime) -> ExamDay | No
     """Today's share of the learner's exam plan for ``course``, or None (no exam, or
     on and after the exam day: normal scheduling).
 
-    Planned once per study day (and again if the exam's date or minutes change), when
-    the day's first study page asks, and kept in the shared cache: before the final
-    window that is a few milliseconds, in it a few hundred for 2,000 cards, too much
-    for every answer. The exam and course pages plan again after every session.
+    Planned when the day's first study page asks, again after every
+    ``REPLAN_EVERY`` answers (a study session, roughly) and if the exam's date or minutes
+    change, and kept in the shared cache meanwhile: before the final window planning
+    takes a few milliseconds, in it a few hundred for 2,000 cards, too much for every
+    answer.
     """
     exam = exam_get(learner=learner, course=course)
     if exam is None:
         return None
     prefs = learner_settings_get(learner=learner)
     today = study_day(prefs=prefs, now=now).start
+    answers = queue_sql.answers_since(
+        learner_id=learner.pk, since=today, course_id=course.pk
+    )
     key = (
         f"revise:exam-day:{learner.pk}:{course.pk}:{today.isoformat()}:"
-        f"{exam.exam_date.isoformat()}:{exam.daily_minutes}:{_planner_version()}"
+        f"{answers // REPLAN_EVERY}:{exam.exam_date.isoformat()}:{exam.daily_minutes}:"
+        f"{_planner_version()}"
     )
     cache = caches["default"]
     try:

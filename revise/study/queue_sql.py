@@ -257,6 +257,15 @@ def introduced_since(
     )
 
 
+def answers_since(*, learner_id: int, since: datetime, course_id: int) -> int:
+    """The learner's answers to the course's cards since ``since`` (undos not counted)."""
+    return _value(
+        f"SELECT COUNT(*) FROM {LOG} r WHERE r.learner_id = %s AND r.reviewed_at >= %s"
+        f" AND r.kind = %s AND r.card_id IN (SELECT id FROM {CARD} WHERE course_id = %s)",
+        [learner_id, _when(since), ReviewLog.Kind.REVIEW, course_id],
+    )
+
+
 def last_log_id(*, learner_id: int, card_id: int) -> int | None:
     return _value(
         f"SELECT MAX(id) FROM {LOG} WHERE learner_id = %s AND card_id = %s",
