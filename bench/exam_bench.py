@@ -32,6 +32,11 @@ Backlog: the same learners away for 10 days, returning 3 weeks before the exam.
 
     .venv/bin/python bench/exam_bench.py [--learners 200] [--seed 1] [--cards 1000]
         [--days 60] [--budget 20] [--workers 2]
+
+With the defaults (200 learners, seed 1; 446 s on two busy cores), exam-day recall (95%
+interval): plain FSRS at 0.90 94.1 ± 0.4 (1,058 min of study), the best plain FSRS, 0.95,
+96.0 ± 0.4 (1,156 min), the exam plan 96.2 ± 0.4 (1,134 min): +2.1 ± 0.2 and +0.2 ± 0.1
+points, paired. Backlog: FSRS at 0.90 (the best there) 92.8 ± 0.5, the plan 92.8 ± 0.4.
 """
 
 from __future__ import annotations
