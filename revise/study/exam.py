@@ -48,6 +48,9 @@ What the plan does, and why (the figures are from ``bench/exam_bench.py``):
   after every session; a high steady retention is what builds the stability the window
   then cashes in: 0.93 (0.95 did 0.1 point worse in the bench, and 0.90 and 0.97 worse
   in trials on fewer learners).
+* Tried and left out, as they did not help on 16 simulated learners: spending spare
+  time before the window on cards nearest to due, deferring new cards while a backlog
+  lasts, and ordering a backlog by one-step exam-day gain.
 * ``exam_plan`` predicts the days after today with expected values (stability and
   difficulty averaged over pass and lapse), which is enough for the summary figures;
   only today's choice is acted on, and the plan is made again after every session.
