@@ -168,11 +168,14 @@ def test_a_rebuild_forgets_cursors(course, learner):
     assert first_new(deck, learner) == first_new_by_walk(deck, learner)
 
 
+@pytest.mark.parametrize("batch", [queue_sql.UNSEEN_BATCH, 2])
 def test_the_cursor_agrees_with_a_full_walk_whatever_the_learner_does(
-    write_course, learner
+    write_course, learner, batch, monkeypatch
 ):
     """A random mix of answers, undos, suspensions and chapter decks, checked after every
-    step against the walk from the first card."""
+    step against the walk from the first card. With a batch of 2, the queue's reads
+    from the cursor run out of their first batch and take the rest."""
+    monkeypatch.setattr(queue_sql, "UNSEEN_BATCH", batch)
     course_import(path=write_course(course_files(8, chapters=4)))
     course = Course.objects.get()
     slugs = [None, *course.chapters.values_list("slug", flat=True)]
@@ -214,6 +217,8 @@ def assert_deck_counts(deck: selectors.Deck, learner, now: datetime) -> None:
     assert counts.suspended == len(ids & suspended)
     assert counts.total == len(ids - suspended)
     assert counts.new == len(ids - suspended - seen)
+    allowance = selectors.today_get(learner=learner, now=now).allowance
+    assert counts.new_today == min(allowance, counts.new)
 
 
 def test_states_carry_their_cards_course(course, learner):
