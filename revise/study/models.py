@@ -21,9 +21,22 @@ class Card(ChapterItem):
     anchor = models.CharField(max_length=200, blank=True)
 
     class Meta(ChapterItem.Meta):
-        # The queue takes new cards in reading order straight from this index, and a
-        # deck's live cards are counted from it alone.
-        indexes = [models.Index(fields=["course", "retired_at", "sequence"])]
+        # The queue takes new cards in reading order straight from the first index (a
+        # partial one: with retired_at in it, PostgreSQL would not read it in order),
+        # and a deck's live cards are counted from it alone; the second finds a
+        # course's few retired cards.
+        indexes = [
+            models.Index(
+                fields=["course", "sequence"],
+                condition=models.Q(retired_at__isnull=True),
+                name="card_live_in_order",
+            ),
+            models.Index(
+                fields=["course"],
+                condition=models.Q(retired_at__isnull=False),
+                name="card_retired",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.front_text

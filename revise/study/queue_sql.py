@@ -9,8 +9,9 @@ directly. Everything else in Revise uses the ORM.
 Each statement is led by an index:
 
 - learning and due cards: ``CardState`` (learner, course, state, due);
-- new cards: ``Card`` (course, retired_at, sequence), from the learner's
-  ``NewCardCursor``;
+- new cards: ``Card`` (course, sequence) where live (a partial index), from the
+  learner's ``NewCardCursor``; a course's retired cards: ``Card`` (course) where
+  retired;
 - a card's last log entry and a token: ``ReviewLog`` (learner, card, id) and
   (learner, token).
 
@@ -251,7 +252,7 @@ def _unseen_rows(
         " AND s.card_id = c.id)"
     )
     batch = _rows(
-        f"SELECT {columns} FROM (SELECT * FROM {CARD} c"
+        f"SELECT {columns} FROM (SELECT {_select(Card, 'c')} FROM {CARD} c"
         " WHERE c.course_id = %s AND c.retired_at IS NULL AND c.sequence >= %s"
         + (" AND c.chapter_id = %s" if deck.chapter_id is not None else "")
         + (" AND NOT c.locked" if not deck.locked_ok else "")
