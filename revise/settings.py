@@ -83,6 +83,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cookie-less visitor's cached page is served here, before the rest
+    # (revise/catalog/pagecache.py says why that is safe).
+    "revise.catalog.pagecache.VisitorPageMiddleware",
     "revise.middleware.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

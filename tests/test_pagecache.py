@@ -396,3 +396,38 @@ def test_sqlite_connections_persist_between_requests(tmp_path):
     database = "s.DATABASES['default']"
     assert settings_in_a_fresh_process(env, f"{database}['ENGINE']").endswith("sqlite3")
     assert settings_in_a_fresh_process(env, f"{database}['CONN_MAX_AGE']") == "600"
+
+
+def test_a_cookieless_visit_is_answered_before_the_rest_of_the_middleware(
+    client, sample, monkeypatch
+):
+    """The second cookie-less request is answered whole from the cache: sessions,
+    authentication and the view are never reached, and the headers are the same."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    url = PAGES[2]
+    first = client.get(url)
+    reached = []
+    real = SessionMiddleware.process_request
+    monkeypatch.setattr(
+        SessionMiddleware,
+        "process_request",
+        lambda self, request: reached.append(request.path) or real(self, request),
+    )
+    second = client.get(url)
+    assert reached == []
+    assert second.content == first.content
+    assert dict(second.headers) == dict(first.headers)
+
+
+def test_a_visitor_with_a_session_cookie_gets_the_view_level_page(client, sample):
+    """With a session cookie (say, an anonymous session), the fast path stands aside:
+    the view-level cache serves the visitor's page, still with nothing of anyone's."""
+    client.get(PAGES[2])
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-real-session"
+    with CaptureQueriesContext(connection) as first:
+        html = client.get(PAGES[2]).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(PAGES[2]).content.decode()
+    assert "Sign out" not in html and again == html
+    assert len(page_queries(second)) < len(page_queries(first))

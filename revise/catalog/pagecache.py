@@ -39,6 +39,12 @@ content.
 
 The cache failing (the table missing, Redis down) serves pages fresh: it never fails a
 page.
+
+Two levels: most visitors send no session or message cookie, and
+:class:`VisitorPageMiddleware`, high in the middleware, keeps and serves their pages
+whole (with the headers the middleware below added), so a cached page costs one cache
+read and none of the rest; a visitor with such a cookie goes through the middleware and
+gets the view-level entry described above.
 """
 
 from __future__ import annotations
@@ -52,14 +58,19 @@ from pathlib import Path
 from typing import Any
 
 import django
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "revise:pages:version"
 PAGE_TIMEOUT = 60 * 60 * 24  # a page of a path that is gone expires in a day
 _VISITOR_PAGE = "_revise_visitor_page"
+_CACHED_VIEW = "revise_visitor_page_cached"
+_MIDDLEWARE_KEEPS = "_revise_page_kept_whole"
+MESSAGE_COOKIE = "messages"  # django.contrib.messages' cookie storage
 _BUILD_SUFFIXES = {".py", ".html", ".css", ".js"}
 
 View = Callable[..., HttpResponse]
@@ -94,7 +105,8 @@ def visitor_page_cached(view: View) -> View:
 
     @functools.wraps(view)
     def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _servable(request):
+        if getattr(request, _MIDDLEWARE_KEEPS, False) or not _servable(request):
+            # A cookie-less visit is kept whole by VisitorPageMiddleware instead.
             return view(request, *args, **kwargs)
         key = _page_key(request)
         try:
@@ -111,7 +123,67 @@ def visitor_page_cached(view: View) -> View:
             _store(key, version, response)
         return response
 
+    setattr(cached_view, _CACHED_VIEW, True)
     return cached_view
+
+
+class VisitorPageMiddleware:
+    """The fast path: a visitor who sends no session or message cookie, asking for a
+    page a :func:`visitor_page_cached` view makes, gets the whole response as the
+    middleware below this one left it, from the shared cache, without going through
+    them (sessions, authentication, CSRF, messages, the page's policy headers).
+
+    Without a session cookie there is no signed-in user and no message waiting, so the
+    page is the visitor's page. A response is stored here only if the view marked it
+    (:func:`visitor_page`), it is a 200 to a GET, and nothing below set a cookie (a CSRF
+    token, a session, a message). Pages are keyed apart from the view-level entries
+    (those hold the view's response before the middleware) and carry the same content
+    version, so an import retires both. The middleware above (security headers) runs
+    for every response as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _cookieless_visit(request):
+            return self.get_response(request)
+        setattr(request, _MIDDLEWARE_KEEPS, True)
+        key = _page_key(request, kind="visit")
+        try:
+            version, entry = _read(key)
+        except Exception:  # a cache down serves pages fresh
+            logger.exception("page cache: read failed; serving the page fresh")
+            return self.get_response(request)
+        if entry is not None and version is not None and entry["version"] == version:
+            return _response(entry)
+        if version is None:
+            version = _version_start()
+        response = self.get_response(request)
+        if (
+            version is not None
+            and request.method == "GET"
+            and getattr(response, _VISITOR_PAGE, False) is True
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            _store(key, version, response)
+        return response
+
+
+def _cookieless_visit(request: HttpRequest) -> bool:
+    """A GET or HEAD with no session or message cookie, for a cached view's page."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or MESSAGE_COOKIE in cookies:
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, _CACHED_VIEW, False) is True
 
 
 def _servable(request: HttpRequest) -> bool:
@@ -142,9 +214,9 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _page_key(request: HttpRequest) -> str:
+def _page_key(request: HttpRequest, kind: str = "page") -> str:
     path = hashlib.sha256(request.path.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"revise:page:{_build()}:{path}"
+    return f"revise:{kind}:{_build()}:{path}"
 
 
 @functools.cache
