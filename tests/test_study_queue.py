@@ -269,3 +269,25 @@ def test_a_learner_without_a_cursor_gets_one_from_any_review(course, learner):
     study_one(deck, learner, NOW + timedelta(minutes=11))  # the learning card again
     cursor = NewCardCursor.objects.get(learner=learner, course=course)
     assert cursor.sequence == first_new(deck, learner).sequence
+
+
+def test_a_retired_or_suspended_card_leaves_the_counts(write_course, learner):
+    folder = write_course(course_files(4))
+    course_import(path=folder)
+    course = Course.objects.get()
+    deck = deck_of(course)
+    for _ in range(3):
+        study_one(deck, learner, NOW)  # three cards in learning
+    counts = selectors.study_counts(deck=deck, learner=learner, now=NOW)
+    assert counts.learning == 3
+    files = course_files(4)
+    files["01-ch1.md"] = files["01-ch1.md"].replace(
+        "- Question 1.0 asked here? :: Answer 1.0.\n", ""
+    )
+    write_course(files)
+    course_import(path=folder, now=NOW + timedelta(hours=1))  # the first card retired
+    deck = deck_of(Course.objects.get())
+    assert selectors.study_counts(deck=deck, learner=learner, now=NOW).learning == 2
+    second = Card.objects.get(front_text="Question 1.1 asked here?")
+    services.card_suspend(learner=learner, card=second, now=NOW)
+    assert selectors.study_counts(deck=deck, learner=learner, now=NOW).learning == 1
