@@ -243,8 +243,9 @@ def _planner_version() -> str:
     """The planner's code and this module's, hashed: a plan made (or pickled) by
     older code is not reused."""
     digest = hashlib.sha256()
-    for module in (planner.__file__, __file__):
-        digest.update(Path(module).read_bytes())
+    package = sorted(Path(planner.__file__).parent.glob("*.py"))
+    for module in (*package, Path(__file__)):
+        digest.update(module.read_bytes())
     return digest.hexdigest()[:16]
 
 
