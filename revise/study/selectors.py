@@ -132,6 +132,7 @@ class Today:
     new_from: dict[int, int] = field(default_factory=dict)
     exam_days: dict[int, Any] = field(default_factory=dict)
     exam_allowances: dict[int, int] = field(default_factory=dict)
+    planned: dict[tuple, dict[int, CardState]] = field(default_factory=dict)
 
     def new_start(self, learner: Any, course: Course) -> int:
         if course.pk not in self.new_from:
@@ -327,16 +328,19 @@ def study_next(
     _attach(card, deck)
     prefs = today.prefs
     memory = memory_of(state) if state and state.card_id == card.pk else None
-    exam_ahead = today.exam_day(learner, deck.course, now) is not None
+    exam_day = today.exam_day(learner, deck.course, now)
     previews = scheduling.preview(
         memory,
         card_id=card.pk,
         now=now,
         retention=prefs.desired_retention,
         parameters=prefs.parameters.parameters if prefs.parameters_id else None,
-        due=exam_due_cap(learner=learner, prefs=prefs, card=card, now=now)
-        if exam_ahead
-        else None,
+        due=exam_due_cap(
+            exam_date=exam_day.exam if exam_day else None,
+            prefs=prefs,
+            card=card,
+            now=now,
+        ),
     )
     return StudyCard(
         card=card,
@@ -355,11 +359,14 @@ def _planned(
     exam_day = today.exam_day(learner, deck.course, now)
     if exam_day is None:
         return {}
-    return queue_sql.planned_states(
-        _queue(deck, learner),
-        card_ids=exam_day.reviews,
-        reviewed_before=today.day.start,
-    )
+    key = (deck.course.pk, deck.chapter.pk if deck.chapter else None)
+    if key not in today.planned:  # study_next and study_counts both ask, once each
+        today.planned[key] = queue_sql.planned_states(
+            _queue(deck, learner),
+            card_ids=exam_day.reviews,
+            reviewed_before=today.day.start,
+        )
+    return today.planned[key]
 
 
 def _first_planned(

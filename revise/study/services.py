@@ -13,7 +13,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -194,7 +194,8 @@ def card_review_record(
         retention=prefs.desired_retention,
         parameters=in_force.parameters if in_force else None,
     )
-    if cap := exam_due_cap(learner=learner, prefs=prefs, card=card, now=now):
+    exam_date = queue_sql.exam_date_of(learner_id=learner.pk, course_id=card.course_id)
+    if cap := exam_due_cap(exam_date=exam_date, prefs=prefs, card=card, now=now):
         after = replace(after, due=cap(after))
     try:
         with transaction.atomic():
@@ -224,12 +225,11 @@ def card_review_record(
 
 
 def exam_due_cap(
-    *, learner: Any, prefs: LearnerSettings, card: Card, now: datetime
+    *, exam_date: date | None, prefs: LearnerSettings, card: Card, now: datetime
 ) -> Callable[[Memory], datetime] | None:
-    """With an exam ahead on the card's course, the due date an answer stores instead
-    of the memory's own, so no interval jumps the exam (:func:`exam.exam_due`); None
-    without one."""
-    exam_date = queue_sql.exam_date_of(learner_id=learner.pk, course_id=card.course_id)
+    """With an exam ahead on the card's course (``exam_date``), the due date an answer
+    stores instead of the memory's own, so no interval jumps the exam
+    (:func:`exam.exam_due`); None without one."""
     if exam_date is None:
         return None
 
