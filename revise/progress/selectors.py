@@ -36,9 +36,8 @@ from revise.study.selectors import (
     Deck,
     StudyCounts,
     learner_settings_get,
-    new_cards_introduced,
     study_counts,
-    study_day,
+    today_get,
 )
 
 # Anki counts a review card as mature from an interval of 21 days; FSRS's stability is
@@ -558,8 +557,10 @@ def dashboard_get(
 ) -> Dashboard:
     """Everything the dashboard shows, for this learner only. ``recent``: the result of
     :func:`recent_review_days` when the caller has it already."""
-    prefs = learner_settings_get(learner=learner)
-    day = study_day(prefs=prefs, now=now)
+    today = today_get(
+        learner=learner, now=now
+    )  # settings and day, once for all courses
+    prefs, day = today.prefs, today.day
     tz, hour = prefs.time_zone, prefs.day_starts_at
     states = _card_states(learner)
     totals = _card_totals(learner)
@@ -570,7 +571,10 @@ def dashboard_get(
     courses = []
     for course in _courses():
         counts = study_counts(
-            deck=Deck(course=course, chapter=None), learner=learner, now=now
+            deck=Deck(course=course, chapter=None),
+            learner=learner,
+            now=now,
+            today=today,
         )
         row = states.get(course.pk, {"seen": 0, "learning": 0, "young": 0, "mature": 0})
         chapters = [
@@ -596,11 +600,7 @@ def dashboard_get(
                 chapters=chapters,
             )
         )
-    allowance = max(
-        0,
-        prefs.new_cards_per_day
-        - new_cards_introduced(learner=learner, since=day.start),
-    )
+    allowance = today.allowance
     reviews_today, seconds_today = _seconds_today(learner, day.start)
     return Dashboard(
         due_now=due_now_count(learner=learner, now=now),
