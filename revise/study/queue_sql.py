@@ -157,9 +157,11 @@ def first_state(
         f" AND s.due {op} %s ORDER BY s.due LIMIT 1",
         [*params, _when(due_by)],
     )
-    if not rows:
-        return None
-    row = rows[0]
+    return _state_with_card(rows[0]) if rows else None
+
+
+def _state_with_card(row: Sequence[Any]) -> CardState:
+    """A row of a state's columns then its card's, as the state with its card."""
     state = _instance(CardState, STATE_FIELDS, row[: len(STATE_FIELDS)])
     state.card = _instance(Card, CARD_FIELDS, row[len(STATE_FIELDS) :])
     return state
@@ -301,15 +303,6 @@ def cursor_row(*, learner_id: int, course_id: int) -> tuple[int, datetime] | Non
     return (rows[0][0], _aware(rows[0][1])) if rows else None
 
 
-def settings_row(*, learner_id: int) -> LearnerSettings | None:
-    rows = _rows(
-        f"SELECT {_select(LearnerSettings, 'p')} FROM {SETTINGS} p"
-        " WHERE p.learner_id = %s",
-        [learner_id],
-    )
-    return _instance(LearnerSettings, SETTINGS_FIELDS, rows[0]) if rows else None
-
-
 def introduced_since(
     *, learner_id: int, since: datetime, course_id: int | None = None
 ) -> int:
@@ -353,13 +346,15 @@ def state_of(*, learner_id: int, card_id: int) -> CardState | None:
     return _instance(CardState, STATE_FIELDS, rows[0]) if rows else None
 
 
-def settings_locked(*, learner_id: int) -> LearnerSettings | None:
-    """The learner's settings row, locked until the transaction ends (PostgreSQL; SQLite
-    takes its write lock at ``BEGIN IMMEDIATE``)."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+def settings_row(*, learner_id: int, lock: bool = False) -> LearnerSettings | None:
+    """The learner's settings row; with ``lock``, locked until the transaction ends
+    (PostgreSQL; SQLite takes its write lock at ``BEGIN IMMEDIATE``)."""
+    lock_sql = (
+        " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    )
     rows = _rows(
         f"SELECT {_select(LearnerSettings, 'p')} FROM {SETTINGS} p"
-        f" WHERE p.learner_id = %s{lock}",
+        f" WHERE p.learner_id = %s{lock_sql}",
         [learner_id],
     )
     return _instance(LearnerSettings, SETTINGS_FIELDS, rows[0]) if rows else None
@@ -472,11 +467,8 @@ def planned_states(
     if not card_ids:
         return {}
     where, params = _planned_where(deck, card_ids, reviewed_before)
-    states = {}
-    for row in _rows(
+    rows = _rows(
         f"SELECT {_select(CardState, 's')}, {_select(Card, 'c')} {where}", params
-    ):
-        state = _instance(CardState, STATE_FIELDS, row[: len(STATE_FIELDS)])
-        state.card = _instance(Card, CARD_FIELDS, row[len(STATE_FIELDS) :])
-        states[state.card_id] = state
-    return states
+    )
+    states = [_state_with_card(row) for row in rows]
+    return {state.card_id: state for state in states}

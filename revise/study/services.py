@@ -40,12 +40,12 @@ def _lock_learner(learner: Any) -> LearnerSettings:
     ``INSERT … ON CONFLICT DO NOTHING`` (SQLite: ``INSERT OR IGNORE``) waits for the other
     transaction instead and inserts nothing; the locking select then finds its row.
     """
-    prefs = queue_sql.settings_locked(learner_id=learner.pk)
+    prefs = queue_sql.settings_row(learner_id=learner.pk, lock=True)
     if prefs is None:
         LearnerSettings.objects.bulk_create(
             [LearnerSettings(learner=learner)], ignore_conflicts=True
         )
-        prefs = queue_sql.settings_locked(learner_id=learner.pk)
+        prefs = queue_sql.settings_row(learner_id=learner.pk, lock=True)
     return prefs
 
 
