@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revise.catalog import selectors as catalog_selectors
 from revise.study import exams
+from revise.study import selectors as study_selectors
 
 
 class ExamForm(forms.Form):
@@ -36,7 +36,7 @@ class ExamForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def exam_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
-    course = catalog_selectors.course_get(slug=course_slug)
+    course = study_selectors.deck_get(course_slug=course_slug).course
     exam = exams.exam_get(learner=request.user, course=course)
     now = timezone.now()
     if request.method == "POST":
@@ -78,7 +78,7 @@ def exam_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def exam_remove(request: HttpRequest, course_slug: str) -> HttpResponse:
-    course = catalog_selectors.course_get(slug=course_slug)
+    course = study_selectors.deck_get(course_slug=course_slug).course
     if exams.exam_clear(learner=request.user, course=course):
         messages.success(
             request, f"Exam removed: {course.title} is back on the normal schedule."

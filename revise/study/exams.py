@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -257,19 +258,14 @@ def _plan(cards: list[ExamCard], **inputs: Any) -> _Planned | None:
         repr((_planner_version(), cards, sorted(inputs.items()))).encode(),
         digest_size=20,
     ).hexdigest()
-    key = f"revise:exam-plan:{digest}"
-    cache = caches["default"]
-    try:
-        found = cache.get(key)
-    except Exception:
-        logger.exception("exam plan: cache read failed")
-        found = None
-    if found is not None:
-        return found
+    return _kept(f"revise:exam-plan:{digest}", lambda: _plan_made(cards, **inputs))
+
+
+def _plan_made(cards: list[ExamCard], **inputs: Any) -> _Planned | None:
     plan = planner.exam_plan(cards, **inputs)
     if plan is None:
         return None
-    planned = _Planned(
+    return _Planned(
         fits=plan.fits,
         left_out=len(plan.left_out),
         predicted_recall=plan.predicted_recall,
@@ -280,11 +276,26 @@ def _plan(cards: list[ExamCard], **inputs: Any) -> _Planned | None:
             for d in plan.days
         ),
     )
+
+
+def _kept(key: str, make: Callable[[], Any]) -> Any:
+    """``make()``, kept in the shared cache under ``key``; None is not kept. A cache
+    that fails only makes the page slower."""
+    cache = caches["default"]
     try:
-        cache.set(key, planned, timeout=PLAN_TIMEOUT)
+        found = cache.get(key)
     except Exception:
-        logger.exception("exam plan: cache write failed")
-    return planned
+        logger.exception("exams: cache read failed")
+        found = None
+    if found is not None:
+        return found
+    made = make()
+    if made is not None:
+        try:
+            cache.set(key, made, timeout=PLAN_TIMEOUT)
+        except Exception:
+            logger.exception("exams: cache write failed")
+    return made
 
 
 def _plan_inputs(
@@ -407,14 +418,14 @@ def exam_day_get(*, learner: Any, course: Course, now: datetime) -> ExamDay | No
         f"{answers // REPLAN_EVERY}:{exam.exam_date.isoformat()}:{exam.daily_minutes}:"
         f"{_planner_version()}"
     )
-    cache = caches["default"]
-    try:
-        found = cache.get(key)
-    except Exception:
-        logger.exception("exam day: cache read failed")
-        found = None
-    if found is not None:
-        return found
+    return _kept(
+        key, lambda: _exam_day(learner=learner, course=course, now=now, exam=exam)
+    )
+
+
+def _exam_day(
+    *, learner: Any, course: Course, now: datetime, exam: Exam
+) -> ExamDay | None:
     gathered = _plan_inputs(learner=learner, course=course, now=now, exam=exam)
     if gathered is None:
         return None
@@ -423,13 +434,8 @@ def exam_day_get(*, learner: Any, course: Course, now: datetime) -> ExamDay | No
     if chosen is None:
         return None
     new = {card.id for card in cards if card.memory is None}
-    planned = ExamDay(
+    return ExamDay(
         exam=exam.exam_date,
         new_cards=inputs["new_today"] + sum(1 for i in chosen if i in new),
         reviews=tuple(i for i in chosen if i not in new),
     )
-    try:
-        cache.set(key, planned, timeout=PLAN_TIMEOUT)
-    except Exception:
-        logger.exception("exam day: cache write failed")
-    return planned
