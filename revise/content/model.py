@@ -163,7 +163,6 @@ class Chapter:
     callouts: int = 0
     free_words: int = 0
     locked_words: int = 0
-    source_hash: str = ""
 
 
 @dataclass

@@ -8,7 +8,6 @@ that ``revise check`` can report them all at once.
 from __future__ import annotations
 
 import gc
-import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -457,7 +456,6 @@ def _parse_chapter(path: Path, problems: list[Problem], subject: str) -> Chapter
         callouts=walker.callouts,
         free_words=_word_count(free),
         locked_words=_word_count(locked),
-        source_hash=hashlib.sha256(text.encode()).hexdigest(),
     )
 
 
