@@ -108,20 +108,11 @@ def visitor_page_cached(view: View) -> View:
         if getattr(request, _MIDDLEWARE_KEEPS, False) or not _servable(request):
             # A cookie-less visit is kept whole by VisitorPageMiddleware instead.
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        try:
-            version, entry = _read(key)
-        except Exception:  # a cache down serves pages fresh
-            logger.exception("page cache: read failed; serving the page fresh")
-            return view(request, *args, **kwargs)
-        if entry is not None and version is not None and entry["version"] == version:
-            return _response(entry)
-        if version is None:
-            version = _version_start()
-        response = view(request, *args, **kwargs)
-        if version is not None and _storable(request, response):
-            _store(key, version, response)
-        return response
+        return _kept(
+            _page_key(request),
+            lambda: view(request, *args, **kwargs),
+            lambda response: _storable(request, response),
+        )
 
     setattr(cached_view, _CACHED_VIEW, True)
     return cached_view
@@ -149,27 +140,40 @@ class VisitorPageMiddleware:
         if not _cookieless_visit(request):
             return self.get_response(request)
         setattr(request, _MIDDLEWARE_KEEPS, True)
-        key = _page_key(request, kind="visit")
-        try:
-            version, entry = _read(key)
-        except Exception:  # a cache down serves pages fresh
-            logger.exception("page cache: read failed; serving the page fresh")
-            return self.get_response(request)
-        if entry is not None and version is not None and entry["version"] == version:
-            return _response(entry)
-        if version is None:
-            version = _version_start()
-        response = self.get_response(request)
-        if (
-            version is not None
-            and request.method == "GET"
-            and getattr(response, _VISITOR_PAGE, False) is True
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-        ):
-            _store(key, version, response)
-        return response
+        return _kept(
+            _page_key(request, kind="visit"),
+            lambda: self.get_response(request),
+            lambda response: (
+                request.method == "GET"
+                and getattr(response, _VISITOR_PAGE, False) is True
+                and response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+            ),
+        )
+
+
+def _kept(
+    key: str,
+    make: Callable[[], HttpResponse],
+    storable: Callable[[HttpResponse], bool],
+) -> HttpResponse:
+    """The page stored under ``key`` for the current content version, or ``make()``'s,
+    stored if ``storable``. The version is read (or started) before the page is made,
+    so a page made during an import is stored under the version the import retires."""
+    try:
+        version, entry = _read(key)
+    except Exception:  # a cache down serves pages fresh
+        logger.exception("page cache: read failed; serving the page fresh")
+        return make()
+    if entry is not None and version is not None and entry["version"] == version:
+        return _response(entry)
+    if version is None:
+        version = _version_start()
+    response = make()
+    if version is not None and storable(response):
+        _store(key, version, response)
+    return response
 
 
 def _cookieless_visit(request: HttpRequest) -> bool:
