@@ -557,9 +557,8 @@ def dashboard_get(
 ) -> Dashboard:
     """Everything the dashboard shows, for this learner only. ``recent``: the result of
     :func:`recent_review_days` when the caller has it already."""
-    today = today_get(
-        learner=learner, now=now
-    )  # settings and day, once for all courses
+    # The settings, the study day and the allowance, read once for every course.
+    today = today_get(learner=learner, now=now)
     prefs, day = today.prefs, today.day
     tz, hour = prefs.time_zone, prefs.day_starts_at
     states = _card_states(learner)
