@@ -36,6 +36,7 @@ from revise.study.models import (
     Card,
     CardState,
     Exam,
+    LearnerSettings,
     ParameterFit,
     ReviewLog,
     Suspension,
@@ -395,7 +396,13 @@ class ExamDay:
     reviews: tuple[int, ...]
 
 
-def exam_day_get(*, learner: Any, course: Course, now: datetime) -> ExamDay | None:
+def exam_day_get(
+    *,
+    learner: Any,
+    course: Course,
+    now: datetime,
+    prefs: LearnerSettings | None = None,
+) -> ExamDay | None:
     """Today's share of the learner's exam plan for ``course``, or None (no exam, or
     on and after the exam day: normal scheduling).
 
@@ -408,7 +415,7 @@ def exam_day_get(*, learner: Any, course: Course, now: datetime) -> ExamDay | No
     exam = exam_get(learner=learner, course=course)
     if exam is None:
         return None
-    prefs = learner_settings_get(learner=learner)
+    prefs = prefs or learner_settings_get(learner=learner)
     today = study_day(prefs=prefs, now=now).start
     answers = queue_sql.answers_since(
         learner_id=learner.pk, since=today, course_id=course.pk

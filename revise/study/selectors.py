@@ -148,7 +148,9 @@ class Today:
             if queue_sql.exam_date_of(learner_id=learner.pk, course_id=course.pk):
                 from revise.study.exams import exam_day_get  # it reads this module
 
-                day = exam_day_get(learner=learner, course=course, now=now)
+                day = exam_day_get(
+                    learner=learner, course=course, now=now, prefs=self.prefs
+                )
             self.exam_days[course.pk] = day
         return self.exam_days[course.pk]
 
