@@ -85,10 +85,11 @@ def _process_caches_emptied() -> object:
     lessons built, a course's chapters): every test's database is new, and its keys may
     repeat."""
     yield
-    from revise.catalog.selectors import panels_clear
-    from revise.lessons.lesson.load import cache_clear
+    from django.core.cache import caches
+
+    from revise.memo import memos_clear
     from revise.study.selectors import deck_cache_clear
 
-    panels_clear()
-    cache_clear()
+    memos_clear()
     deck_cache_clear()
+    caches["fragments"].clear()

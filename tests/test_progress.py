@@ -453,7 +453,7 @@ def test_inline_progress_counts_the_learners_own_reads_and_cards(
     ChapterRead.objects.create(learner=ann, chapter=chapter, read_at=now)
     ChapterRead.objects.create(learner=bob, chapter=_chapters()[1], read_at=now)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         bar = selectors.chapter_progress_get(learner=ann, chapter=chapter)
     assert (bar.read, bar.learned, bar.mature, bar.cards) == (True, 2, 1, len(cards))
     course_obj = chapter.course

@@ -5,12 +5,11 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -20,6 +19,7 @@ from revise.catalog.models import Chapter, Course, Fact, Subject
 from revise.content.derive.dates import month_in
 from revise.content.filler import filler_html
 from revise.lessons.lesson.load import chapter_lesson_length
+from revise.memo import Memo
 
 Viewer = Any  # a User or AnonymousUser
 
@@ -92,6 +92,11 @@ class ChapterPage:
     previous: ChapterLink | None
     next: ChapterLink | None
     tools: StudyTools
+    version: str  # changes with anything the page shows but the viewer's own
+
+    @property
+    def unlocked(self) -> bool:
+        return self.locked_html is not None
 
     @property
     def reading_minutes(self) -> int:
@@ -133,52 +138,53 @@ def _neighbours(chapter: Chapter) -> tuple[ChapterLink | None, ChapterLink | Non
     return links[0], links[1]
 
 
-@dataclass(frozen=True)
-class _Panel:
-    previous: ChapterLink | None
-    next: ChapterLink | None
-    tools: StudyTools
+# A chapter's page changes only on import: what a viewer may see of it (the chapter, its
+# neighbours, the study panel's counts and, for those allowed, its locked part) is kept
+# per process by chapter fingerprint and course import time, which every import that
+# changes anything moves on, and by the viewer's access (revise/memo.py).
+PAGES_KEPT = 256
+_pages: Memo[ChapterPage] = Memo(size=PAGES_KEPT)
 
 
-# What a chapter page shows around the chapter (neighbours, the study panel's counts)
-# changes only on import: kept per process, keyed by the chapter's fingerprint and the
-# course's import time, which every import that changes anything moves on. Nothing in
-# it is locked (titles and counts).
-_panels: OrderedDict[tuple, _Panel] = OrderedDict()
-_panels_lock = threading.Lock()
-PANELS_KEPT = 2000
-
-
-def _panel(chapter: Chapter) -> _Panel:
-    key = (chapter.pk, chapter.source_hash, chapter.course.imported_at)
-    with _panels_lock:
-        if key in _panels:
-            _panels.move_to_end(key)
-            return _panels[key]
-    previous, following = _neighbours(chapter)
-    panel = _Panel(
-        previous=previous, next=following, tools=study_tools(chapter=chapter)
-    )
-    with _panels_lock:
-        _panels[key] = panel
-        while len(_panels) > PANELS_KEPT:
-            _panels.popitem(last=False)
-    return panel
+def _chapter_version(course_slug: str, chapter_slug: str) -> tuple | None:
+    """(id, fingerprint, course import time) of the live chapter, or None: one
+    statement, written out (the ORM took longer to build it than to run it)."""
+    chapter, course = Chapter._meta.db_table, Course._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ch.id, ch.source_hash, co.imported_at FROM {chapter} ch "  # noqa: S608 - names only
+            f"JOIN {course} co ON co.id = ch.course_id "
+            "WHERE co.slug = %s AND ch.slug = %s AND ch.retired_at IS NULL",
+            [course_slug, chapter_slug],
+        )
+        return cursor.fetchone()
 
 
 def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> ChapterPage:
     """The chapter as ``viewer`` may see it: the locked part only if access allows.
 
-    A fixed number of queries whatever the course's length: the chapter with its
-    course, and its neighbours' titles and slugs; no other chapter's content.
+    One statement when the page is kept (see ``_pages``); else a fixed number whatever
+    the course's length: the chapter with its course, its locked part if allowed, and
+    its neighbours' titles and slugs; no other chapter's content.
     """
+    version = _chapter_version(course_slug, chapter_slug)
+    if version is None:
+        raise Http404("No such chapter")
+    unlocked = can_read_locked(viewer)
+    return _pages.get(
+        (*version, unlocked),
+        lambda: _chapter_page_make(version[0], viewer=viewer if unlocked else None),
+    )
+
+
+def _chapter_page_make(chapter_id: int, *, viewer: Viewer) -> ChapterPage:
     chapter = (
         _active_chapters()
         .select_related("course__subject")
-        .filter(course__slug=course_slug, slug=chapter_slug)
+        .filter(pk=chapter_id)
         .first()
     )
-    if chapter is None:
+    if chapter is None:  # retired between the two statements
         raise Http404("No such chapter")
     headings = list(chapter.free_headings)
     locked_html, filler = None, ""
@@ -189,16 +195,17 @@ def chapter_get(*, course_slug: str, chapter_slug: str, viewer: Viewer) -> Chapt
             headings += locked.headings
         else:
             filler = filler_html(chapter.locked_shape, seed=chapter.pk)
-    panel = _panel(chapter)
+    previous, following = _neighbours(chapter)
     return ChapterPage(
         chapter=chapter,
         course=chapter.course,
         headings=headings,
         locked_html=locked_html,
         filler_html=filler,
-        previous=panel.previous,
-        next=panel.next,
-        tools=panel.tools,
+        previous=previous,
+        next=following,
+        tools=study_tools(chapter=chapter),
+        version=f"{chapter.pk}:{chapter.source_hash}:{chapter.course.imported_at}",
     )
 
 
@@ -414,9 +421,3 @@ def _people(views: list[Fact], url: Callable[[Fact], str]) -> list[PersonViews]:
         claim = f"{fact.verb} {fact.value}" if fact.verb else fact.value
         person.views.append(ViewEntry(claim=claim, url=url(fact)))
     return list(people.values())
-
-
-def panels_clear() -> None:
-    """Forget the chapter pages' panels (tests: every database is new)."""
-    with _panels_lock:
-        _panels.clear()

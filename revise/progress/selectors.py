@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -145,9 +146,26 @@ def _bar(read: bool, counts: dict[str, int] | None) -> ChapterBar:
 
 
 def chapter_progress_get(*, learner: Any, chapter: Chapter) -> ChapterBar:
-    """The learner's progress in ``chapter``: two queries."""
-    read = ChapterRead.objects.filter(learner=learner, chapter=chapter).exists()
-    return _bar(read, _card_bars(learner=learner, chapter=chapter).get(chapter.pk))
+    """The learner's progress in ``chapter`` (a live one): one statement, written out,
+    as the chapter page asks for it on every visit (the ORM's two took ~1 ms to build).
+    The same counts as ``_card_bars``."""
+    card, state = Card._meta.db_table, CardState._meta.db_table
+    only_free = "" if can_read_locked(learner) else "AND c.locked = %s "
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {ChapterRead._meta.db_table} r "  # noqa: S608 - names only
+            "WHERE r.learner_id = %s AND r.chapter_id = %s), COUNT(c.id), "
+            "COALESCE(SUM(CASE WHEN s.state = 2 THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN s.state = 2 AND s.stability >= %s "
+            "THEN 1 ELSE 0 END), 0) "
+            f"FROM {card} c LEFT JOIN {state} s "
+            "ON s.card_id = c.id AND s.learner_id = %s "
+            f"WHERE c.chapter_id = %s AND c.retired_at IS NULL {only_free}",
+            [learner.pk, chapter.pk, MATURE_DAYS, learner.pk, chapter.pk]
+            + ([False] if only_free else []),
+        )
+        read, cards, learned, mature = cursor.fetchone()
+    return _bar(bool(read), {"cards": cards, "learned": learned, "mature": mature})
 
 
 def course_progress_get(*, learner: Any, course: Course) -> CourseBar:

@@ -2,16 +2,14 @@
 its author's steps and its free part's paragraphs, built by ``builder.py``.
 
 Building takes a few milliseconds; the result depends only on the course as imported,
-so it is kept per process, keyed by the course's import time and every chapter's source
-hash: any import that changes the course builds it afresh.
+so it is kept per process (``revise/memo.py``), keyed by the chapter's fingerprint and the
+course's import time: any import that changes the course moves the latter on.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import threading
-from collections import OrderedDict
 
 from revise.catalog.models import Chapter, Fact
 from revise.content.model import TextBlock
@@ -20,32 +18,18 @@ from revise.lessons.lesson.paragraphs import paragraphs
 from revise.lessons.lesson.steps import Lesson
 from revise.lessons.lesson.timing import lesson_minutes
 from revise.lessons.models import LessonStep
+from revise.memo import Memo
 from revise.study.models import Card
 
 CACHE_SIZE = 64
-_cache: OrderedDict[tuple, Lesson] = OrderedDict()
-_lock = threading.Lock()
+_cache: Memo[Lesson] = Memo(size=CACHE_SIZE)
 
 
 def chapter_lesson(chapter: Chapter) -> Lesson:
     """Every step of ``chapter``'s lesson, free and locked (the caller filters them
     by what the viewer may see)."""
-    chapters = list(
-        Chapter.objects.filter(course_id=chapter.course_id, retired_at__isnull=True)
-        .order_by("position")
-        .values_list("pk", "source_hash")
-    )
-    key = (chapter.pk, chapter.source_hash, chapter.course.imported_at, tuple(chapters))
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    lesson = build_lesson(_source(chapter, [pk for pk, _ in chapters]))
-    with _lock:
-        _cache[key] = lesson
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return lesson
+    key = (chapter.pk, chapter.source_hash, chapter.course.imported_at)
+    return _cache.get(key, lambda: build_lesson(_source(chapter)))
 
 
 def chapter_lesson_length(chapter: Chapter) -> tuple[int, int]:
@@ -55,11 +39,15 @@ def chapter_lesson_length(chapter: Chapter) -> tuple[int, int]:
 
 
 def cache_clear() -> None:
-    with _lock:
-        _cache.clear()
+    _cache.clear()
 
 
-def _source(chapter: Chapter, course_chapters: list[int]) -> Source:
+def _source(chapter: Chapter) -> Source:
+    course_chapters = list(
+        Chapter.objects.filter(course_id=chapter.course_id, retired_at__isnull=True)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
     position = {pk: i for i, pk in enumerate(course_chapters)}
     facts = sorted(
         Fact.objects.filter(chapter_id__in=course_chapters),

@@ -1,0 +1,53 @@
+"""What a process keeps of things that change only on import.
+
+A chapter's page, its neighbours and its lesson depend only on the content as imported.
+Each is kept per process in a :class:`Memo`, keyed by what every import that changes it
+moves on (a chapter's fingerprint, its course's import time), so a stale entry is never
+asked for again and simply ages out. Nothing here is shared between processes: a value
+may hold a chapter's locked part, and the key of such a value says so (callers put the
+viewer's access, as ``revise/accounts/access.py`` decides it, into the key).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+_memos: list[Memo] = []
+
+
+class Memo(Generic[V]):
+    """A thread-safe least-recently-used map of at most ``size`` entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+        _memos.append(self)
+
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The value kept for ``key``, made (outside the lock) if there is none."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = make()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def memos_clear() -> None:
+    """Forget every memo's entries (tests: each test's database is new, and keys repeat)."""
+    for memo in _memos:
+        memo.clear()
