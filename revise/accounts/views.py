@@ -14,10 +14,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from revise.accounts import services, throttle
+from revise.accounts.backends import BACKEND
 from revise.accounts.forms import AccountDeleteForm, SignInForm, SignupForm
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
 
 NEXT_MAX_LENGTH = 500  # PendingSignup.next_url keeps no more
 
