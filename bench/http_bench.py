@@ -23,6 +23,7 @@ measured checkout instead (as it shipped). The bare view always comes from this 
 
     .venv/bin/python bench/http_bench.py [--rounds 3] [--duration 5] [--workers N]
         [--rev 983dee6 | --root DIR] [--own-flags] [--gunicorn-arg=--preload ...]
+        [--pages chapter,chapter-signed-in,deck,study]
 
 Needs wrk (Debian and Ubuntu: ``apt-get install wrk``).
 """
@@ -459,6 +460,11 @@ def main() -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the work folder and logs"
     )
+    parser.add_argument(
+        "--pages",
+        default="chapter,chapter-signed-in,deck,study",
+        help="which to measure, comma-separated (default: all four)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit(
@@ -509,6 +515,8 @@ def run(
         Page("chapter-signed-in", chapter, cookies[0]),
         Page("deck", f"/decks/{made['course']}/", cookies[0]),
     ]
+    chosen = set(args.pages.split(","))
+    pages = [page for page in pages if page.name in chosen]
     study_path = f"/study/{made['course']}/"
 
     app_port, bare_port = free_port(), free_port()
@@ -548,7 +556,8 @@ def run(
                 page.runs.append(load)
                 page.ratios.append(load.rps / before.rps)
             learners = cookies[1 + n * USERS_PER_ROUND : 1 + (n + 1) * USERS_PER_ROUND]
-            study += study_loop(app_port, study_path, learners, args.study_samples)
+            if "study" in chosen:
+                study += study_loop(app_port, study_path, learners, args.study_samples)
         memory = [
             memory_line("revise", app_master.pid),
             memory_line("bare", bare_master.pid),
@@ -579,12 +588,12 @@ def run(
         )
     print("\n  memory after the runs:")
     print(*memory, sep="\n")
-    ratio = {page.name: statistics.median(page.ratios) for page in pages}
-    study_p50 = statistics.median(study) * 1000 if study else float("nan")
+    ratio = {page.name: f"{statistics.median(page.ratios):.2f}" for page in pages}
+    study_p50 = f"{statistics.median(study) * 1000:.0f} ms" if study else "-"
     print(
-        f"\nratios: chapter {ratio['chapter']:.2f}, "
-        f"chapter-signed-in {ratio['chapter-signed-in']:.2f}, "
-        f"deck {ratio['deck']:.2f}, study-p50 {study_p50:.0f} ms"
+        f"\nratios: chapter {ratio.get('chapter', '-')}, "
+        f"chapter-signed-in {ratio.get('chapter-signed-in', '-')}, "
+        f"deck {ratio.get('deck', '-')}, study-p50 {study_p50}"
     )
     return 0
 
