@@ -1,4 +1,4 @@
-"""What a process keeps of things that change only on import.
+"""What a process keeps of things that change only on import, and the shared cache.
 
 A chapter's page, its neighbours and its lesson depend only on the content as imported.
 Each is kept per process in a :class:`Memo`, keyed by what every import that changes it
@@ -10,12 +10,15 @@ viewer's access, as ``revise/accounts/access.py`` decides it, into the key).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+
+logger = logging.getLogger(__name__)
 
 _memos: list[Memo] = []
 
@@ -51,3 +54,26 @@ def memos_clear() -> None:
     """Forget every memo's entries (tests: each test's database is new, and keys repeat)."""
     for memo in _memos:
         memo.clear()
+
+
+def shared_kept(key: str, make: Callable[[], V], *, timeout: int) -> V:
+    """``make()``, kept for ``timeout`` seconds in the cache every process shares (the
+    database, or Redis): for what is the same whichever server asks, and holds nothing
+    locked. None is not kept. A cache that fails only makes the page slower."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    try:
+        found = cache.get(key)
+    except Exception:
+        logger.exception("shared cache: read failed (%s)", key.split(":")[1])
+        found = None
+    if found is not None:
+        return found
+    made = make()
+    if made is not None:
+        try:
+            cache.set(key, made, timeout=timeout)
+        except Exception:
+            logger.exception("shared cache: write failed (%s)", key.split(":")[1])
+    return made

@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -14,7 +16,7 @@ from revise.accounts.models import User
 from revise.catalog.models import Chapter
 from revise.catalog.services import course_import
 from revise.lessons.models import LessonAttempt
-from revise.progress import selectors
+from revise.progress import charts, selectors
 from revise.progress.models import ChapterRead
 from revise.progress.selectors import streak_length, streak_of, study_date
 from revise.study import services
@@ -526,3 +528,35 @@ def test_study_now_per_chapter_deck_with_something_due(course):
     assert f'href="{url}"' in html
     assert f"Study now: {escape(chapters[0].title)}" in html
     assert client.get(url).status_code == 200
+
+
+def test_the_days_reviews_are_read_once_for_the_dashboard_and_charts_until_the_log_changes(
+    client, course
+):
+    ann = _learner("ann@example.com")
+    cards = list(Card.objects.filter(locked=False).order_by("sequence")[:3])
+    now = datetime.now(UTC)
+    today = now.date()
+    LearnerSettings.objects.update_or_create(
+        learner=ann, defaults={"time_zone": "UTC", "day_starts_at": 0}
+    )
+    _review(ann, cards[0], Rating.GOOD, now - timedelta(minutes=3))
+    client.force_login(ann)
+
+    def grouped_reads(url: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return sum("GROUP BY" in q["sql"] and "reviewlog" in q["sql"] for q in context)
+
+    def reviews_today() -> int:
+        return charts.chart_numbers_get(learner=ann, now=now).per_day.get(today, 0)
+
+    assert grouped_reads("/dashboard/") == 1
+    assert grouped_reads("/dashboard/heatmap.svg") == 0  # the dashboard's, kept
+    assert grouped_reads("/dashboard/weekly.svg") == 0
+    assert reviews_today() == 1
+    _review(ann, cards[1], Rating.GOOD, now - timedelta(minutes=2))
+    assert reviews_today() == 2
+    services.review_undo(learner=ann, now=now - timedelta(minutes=1))
+    assert reviews_today() == 1
+    assert grouped_reads("/dashboard/") == 0  # kept since the undo

@@ -149,11 +149,8 @@ def chart_numbers_get(
     first = today - timedelta(days=today.weekday(), weeks=HEATMAP_WEEKS - 1)
     rows: selectors.ReviewDays = []
     if reviews:
-        if recent is None:
-            since = now - timedelta(weeks=HEATMAP_WEEKS, days=1)
-            recent = selectors.review_days(
-                learner=learner, time_zone=tz, hour=hour, since=since
-            )
+        if recent is None:  # the streak's window holds the heatmap's year
+            recent = selectors.recent_review_days(learner=learner, now=now)
         rows = [row for row in recent if row[0] >= first]
     days = sorted((DayReviews(*row) for row in rows), key=lambda d: d.day)
     due_list = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ from django.http import Http404
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
 from revise.lessons.models import LessonAttempt, Question, SelfReviewAttempt
+from revise.memo import shared_kept
 from revise.progress.models import ChapterRead
 from revise.study import queue_sql
 from revise.study.exams import ExamPlanView, exam_plan_get, exams_of
@@ -242,8 +243,16 @@ class QuarterHour(Func):
 
 
 def _bucket_start(text: str) -> datetime:
-    moment = datetime.strptime(text[:13], "%Y-%m-%d %H").replace(tzinfo=UTC)
-    return moment + timedelta(minutes=15 * int(text[14:]))
+    """The start of a :class:`QuarterHour` bucket, "YYYY-MM-DD HH:Q" (sliced, not
+    parsed with strptime: a long history has tens of thousands of buckets)."""
+    return datetime(
+        int(text[0:4]),
+        int(text[5:7]),
+        int(text[8:10]),
+        int(text[11:13]),
+        15 * int(text[14:]),
+        tzinfo=UTC,
+    )
 
 
 def review_days(
@@ -502,9 +511,7 @@ def _activity_days(
 ) -> set[date]:
     """Study days with a review that stands, a lesson attempt or a self review."""
     if review_rows is None:
-        review_rows = review_days(
-            learner=learner, time_zone=time_zone, hour=hour, since=since, tallies=False
-        )
+        review_rows = _review_days_kept(learner, time_zone, hour, since, tallies=False)
     days = {row[0] for row in review_rows}
     lessons = LessonAttempt.objects.filter(learner=learner)
     attempts = SelfReviewAttempt.objects.filter(learner=learner)
@@ -538,17 +545,43 @@ def _seconds_today(learner: Any, since: datetime) -> tuple[int, int]:
 # The streak is read from the last STREAK_WINDOW of activity first; only a streak as
 # long as that reads the whole history.
 STREAK_WINDOW = timedelta(days=400)
+REVIEW_DAYS_KEPT = 24 * 60 * 60  # seconds
 
 
 def recent_review_days(*, learner: Any, now: datetime) -> ReviewDays:
     """:func:`review_days` over the streak's window, which holds the charts' year too:
     the dashboard reads it once for both."""
     prefs = learner_settings_get(learner=learner)
-    return review_days(
-        learner=learner,
-        time_zone=prefs.time_zone,
-        hour=prefs.day_starts_at,
-        since=now - STREAK_WINDOW,
+    # From midnight UTC, so that the kept rows serve the whole day.
+    since = datetime.combine((now - STREAK_WINDOW).date(), time.min, tzinfo=UTC)
+    return _review_days_kept(learner, prefs.time_zone, prefs.day_starts_at, since)
+
+
+def _review_days_kept(
+    learner: Any,
+    time_zone: str,
+    hour: int,
+    since: datetime | None,
+    tallies: bool = True,
+) -> ReviewDays:
+    """:func:`review_days`, kept in the shared cache until the learner's log changes
+    (an answer or an undo adds an entry): the dashboard and its two charts, requested
+    together, read a long log once."""
+    last = queue_sql.last_log_entry(learner_id=learner.pk)
+    key = (
+        f"revise:review-days:{learner.pk}:{last[0] if last else 0}:{time_zone}:{hour}:"
+        f"{since.isoformat() if since else 'ever'}:{int(tallies)}"
+    )
+    return shared_kept(
+        key,
+        lambda: review_days(
+            learner=learner,
+            time_zone=time_zone,
+            hour=hour,
+            since=since,
+            tallies=tallies,
+        ),
+        timeout=REVIEW_DAYS_KEPT,
     )
 
 
