@@ -87,8 +87,10 @@ def _process_caches_emptied() -> object:
     yield
     from revise.catalog.selectors import panels_clear
     from revise.lessons.lesson.load import cache_clear
+    from revise.study.deck_page import cache_clear as deck_page_clear
     from revise.study.selectors import deck_cache_clear
 
     panels_clear()
     cache_clear()
     deck_cache_clear()
+    deck_page_clear()
