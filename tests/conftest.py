@@ -88,8 +88,10 @@ def _process_caches_emptied() -> object:
     from django.core.cache import caches
 
     from revise.memo import memos_clear
+    from revise.study.deck_page import cache_clear as deck_page_clear
     from revise.study.selectors import deck_cache_clear
 
     memos_clear()
     deck_cache_clear()
     caches["fragments"].clear()
+    deck_page_clear()

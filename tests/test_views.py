@@ -175,3 +175,32 @@ def test_posting_to_a_reading_page_is_refused(client, sample):
 
 def test_home_without_courses_says_how_to_add_one(client):
     assert "revise import" in client.get("/").content.decode()
+
+
+FRAME_LINKS = ['href="/dashboard/"', 'href="/accounts/"', 'action="/accounts/sign-out/"']
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboard/",
+        "/courses/lenin/",
+        "/courses/lenin/rise-to-power/",
+        "/decks/lenin/",
+        "/decks/lenin/rise-to-power/",
+        "/study/lenin/",
+        "/courses/lenin/cheatsheet/",
+        "/search/?q=Lenin",
+        "/settings/study/",
+        "/accounts/",
+    ],
+)
+def test_every_signed_in_page_has_the_frames_links(client, sample, url):
+    """The frame's links come from a context processor (``links``): a page's own
+    context must not hide them."""
+    client.force_login(User.objects.create_user("frame@example.com", "x" * 14))
+    response = client.get(url)
+    assert response.status_code == 200, url
+    header = re.search(r'<header class="site-header">.*?</header>', response.text, re.S)
+    assert header and all(link in header.group(0) for link in FRAME_LINKS), url
+    assert 'href="/"' in header.group(0)

@@ -10,12 +10,12 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
-from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
-from revise.study import newcards, queue_sql, scheduling
+from revise.study import deck_page, newcards, queue_sql, scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
 from revise.study.services import card_token, exam_due_cap, memory_of, page_id
 
@@ -428,10 +428,10 @@ CARDS_PER_PAGE = 200
 
 @dataclass(frozen=True)
 class DeckRow:
-    """One card of the deck page, with what its row shows worked out here: the page
-    renders a few hundred rows, and each lookup in the template costs."""
+    """One card of the deck page, with what its row shows. The page itself is given its
+    rows as HTML (:attr:`DeckCardPage.html`); these are for code that wants objects."""
 
-    card: Card
+    card: Card  # the fields the row shows; the others are deferred
     status: str  # "New", "Learning", "Due 3 Dec", "Suspended"
     suspended: bool
     leech: bool
@@ -442,63 +442,94 @@ class DeckRow:
 
 @dataclass(frozen=True)
 class DeckCardPage:
-    rows: list[DeckRow]
+    """One page of a deck's cards: the paginator's page (its ``object_list`` is the
+    range of the cards' places in the deck) and the rows as HTML, ready for the page."""
+
     page: Page
+    html: SafeString
+    cards: tuple[deck_page.PageCard, ...] = field(repr=False)
+    marks: dict[int, deck_page.Mark] = field(repr=False)
+    signed_in: bool = False
+
+    @property
+    def rows(self) -> list[DeckRow]:
+        """The rows as objects (the page is given :attr:`html`); each card has the
+        fields its row shows, the others deferred."""
+        names = [
+            f.attname
+            for f in Card._meta.concrete_fields
+            if f.attname in deck_page.PageCard._fields  # in the model's order
+        ]
+        rows = []
+        for each in self.cards:
+            mark = self.marks.get(each.id)
+            suspended = bool(mark and mark.suspended)
+            rows.append(
+                DeckRow(
+                    card=Card.from_db(None, names, [getattr(each, n) for n in names]),
+                    status=_status(mark),
+                    suspended=suspended,
+                    leech=bool(mark and mark.leech),
+                    source_url=each.source_url,
+                    action_url=(each.bring_back_url if suspended else each.suspend_url)
+                    if self.signed_in
+                    else "",
+                    action_label="Bring back" if suspended else "Suspend",
+                )
+            )
+        return rows
 
 
-def _status(state: CardState | None, suspended: bool) -> str:
-    if suspended:
-        return "Suspended"
-    if state is None:
-        return "New"
-    if state.state == queue_sql.REVIEW_STATE:
-        return f"Due {dateformat.format(timezone.localtime(state.due), 'j M')}"
-    return "Learning"
+def _status(mark: deck_page.Mark | None) -> str:
+    return deck_page.status(mark)
 
 
-def deck_card_list(*, deck: Deck, learner: Any, page: int = 1) -> DeckCardPage:
-    """One page of the cards the learner may see, with their states, for the deck page."""
-    cards = deck_cards(deck=deck, viewer=learner).select_related(None)
-    paginator = Paginator(cards, CARDS_PER_PAGE)
-    page_obj = paginator.get_page(page)
-    cards = list(page_obj.object_list)
-    for card in cards:
-        _attach(card, deck)
-    states: dict[int, CardState] = {}
-    suspended: set[int] = set()
+def deck_links(*, deck: Deck) -> deck_page.DeckLinks:
+    """The deck page's links and its chapter decks' list, kept per import."""
+    return deck_page.deck_links(
+        deck.course.pk,
+        deck.course.slug,
+        deck.course.imported_at,
+        deck.chapter.slug if deck.chapter else None,
+        get_script_prefix(),
+    )
+
+
+def deck_card_list(*, deck: Deck, learner: Any, page: Any = 1) -> DeckCardPage:
+    """One page of the cards the learner may see, with their states, for the deck page.
+
+    The cards' part of the rows is kept per import (:mod:`revise.study.deck_page`); the
+    learner's (states, suspensions) is read in one statement. ``page``: the page's
+    number as asked for (an invalid one gives the first, one past the end the last).
+    """
+    course = deck.course
+    chapter_id = deck.chapter.pk if deck.chapter else None
+    locked_ok = can_read_locked(learner)
+    size = deck_page.deck_size(course.pk, course.imported_at, chapter_id, locked_ok)
+    page_obj = Paginator(range(size), CARDS_PER_PAGE).get_page(page)
+    places = page_obj.object_list
+    cards = deck_page.page_cards(
+        course.pk,
+        course.slug,
+        course.imported_at,
+        chapter_id,
+        locked_ok,
+        places.start,
+        places.stop,
+        get_script_prefix(),
+    )
     signed_in = getattr(learner, "is_authenticated", False) is True
-    if signed_in:
-        states = {
-            s.card_id: s
-            for s in CardState.objects.filter(learner=learner, card__in=cards)
-        }
-        suspended = set(
-            Suspension.objects.filter(learner=learner, card__in=cards).values_list(
-                "card_id", flat=True
-            )
+    marks = (
+        deck_page.learner_marks(
+            learner_id=learner.pk, card_ids=[card.id for card in cards]
         )
-    chapter_urls: dict[int, str] = {}
-    # One reversal for the page, then the card's key put in (reverse() per row costs).
-    suspend = reverse("study:suspend", args=[0]).replace("/0/", "/{}/")
-    bring_back = reverse("study:unsuspend", args=[0]).replace("/0/", "/{}/")
-    rows = []
-    for card in cards:
-        state = states.get(card.pk)
-        is_suspended = card.pk in suspended
-        if card.chapter_id not in chapter_urls:
-            chapter_urls[card.chapter_id] = card.chapter.get_absolute_url()
-        source = chapter_urls[card.chapter_id]
-        rows.append(
-            DeckRow(
-                card=card,
-                status=_status(state, is_suspended),
-                suspended=is_suspended,
-                leech=bool(state and state.lapses >= scheduling.LEECH_LAPSES),
-                source_url=f"{source}#{card.anchor}" if card.anchor else source,
-                action_url=(bring_back if is_suspended else suspend).format(card.pk)
-                if signed_in
-                else "",
-                action_label="Bring back" if is_suspended else "Suspend",
-            )
-        )
-    return DeckCardPage(rows=rows, page=page_obj)
+        if signed_in
+        else {}
+    )
+    return DeckCardPage(
+        page=page_obj,
+        html=deck_page.rows_html(cards, marks, signed_in=signed_in),
+        cards=cards,
+        marks=marks,
+        signed_in=signed_in,
+    )

@@ -49,6 +49,7 @@ def deck_detail(
     signed_in = request.user.is_authenticated
     context = {
         "deck": deck,
+        "deck_links": selectors.deck_links(deck=deck),
         "cards": selectors.deck_card_list(
             deck=deck, learner=request.user, page=request.GET.get("page", 1)
         ),
