@@ -177,7 +177,11 @@ def test_home_without_courses_says_how_to_add_one(client):
     assert "revise import" in client.get("/").content.decode()
 
 
-FRAME_LINKS = ['href="/dashboard/"', 'href="/accounts/"', 'action="/accounts/sign-out/"']
+FRAME_LINKS = [
+    'href="/dashboard/"',
+    'href="/accounts/"',
+    'action="/accounts/sign-out/"',
+]
 
 
 @pytest.mark.parametrize(
