@@ -530,17 +530,16 @@ def test_study_now_per_chapter_deck_with_something_due(course):
     assert client.get(url).status_code == 200
 
 
-def test_the_days_reviews_are_read_once_for_the_dashboard_and_charts_until_the_log_changes(
-    client, course
-):
+def test_a_long_logs_past_is_read_once_until_an_entry_before_it_changes(client, course):
     ann = _learner("ann@example.com")
-    cards = list(Card.objects.filter(locked=False).order_by("sequence")[:3])
+    cards = list(Card.objects.filter(locked=False).order_by("sequence")[:4])
     now = datetime.now(UTC)
-    today = now.date()
     LearnerSettings.objects.update_or_create(
         learner=ann, defaults={"time_zone": "UTC", "day_starts_at": 0}
     )
-    _review(ann, cards[0], Rating.GOOD, now - timedelta(minutes=3))
+    ten, nine = (now - timedelta(days=10)).date(), (now - timedelta(days=9)).date()
+    _review(ann, cards[0], Rating.GOOD, now - timedelta(days=10))
+    _review(ann, cards[1], Rating.GOOD, now - timedelta(days=9))
     client.force_login(ann)
 
     def grouped_reads(url: str) -> int:
@@ -548,15 +547,16 @@ def test_the_days_reviews_are_read_once_for_the_dashboard_and_charts_until_the_l
             assert client.get(url).status_code == 200
         return sum("GROUP BY" in q["sql"] and "reviewlog" in q["sql"] for q in context)
 
-    def reviews_today() -> int:
-        return charts.chart_numbers_get(learner=ann, now=now).per_day.get(today, 0)
+    def per_day() -> dict[date, int]:
+        return charts.chart_numbers_get(learner=ann, now=now).per_day
 
-    assert grouped_reads("/dashboard/") == 1
-    assert grouped_reads("/dashboard/heatmap.svg") == 0  # the dashboard's, kept
-    assert grouped_reads("/dashboard/weekly.svg") == 0
-    assert reviews_today() == 1
-    _review(ann, cards[1], Rating.GOOD, now - timedelta(minutes=2))
-    assert reviews_today() == 2
-    services.review_undo(learner=ann, now=now - timedelta(minutes=1))
-    assert reviews_today() == 1
-    assert grouped_reads("/dashboard/") == 0  # kept since the undo
+    assert grouped_reads("/dashboard/") == 2  # the past, then the last two days
+    assert grouped_reads("/dashboard/heatmap.svg") == 1  # the past is kept
+    assert (per_day()[ten], per_day()[nine]) == (1, 1)
+    # Undoing the latest entry, from nine days ago, changes the kept past.
+    services.review_undo(learner=ann, now=now)
+    assert nine not in per_day() and per_day()[ten] == 1
+    # An answer now changes only the last days: the past stays kept.
+    _review(ann, cards[2], Rating.GOOD, now)
+    assert grouped_reads("/dashboard/weekly.svg") == 1
+    assert per_day()[now.date()] == 1 and nine not in per_day()

@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
 )
 from django.http import Http404
+from django.utils import timezone
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
@@ -261,14 +262,18 @@ def review_days(
     time_zone: str,
     hour: int,
     since: datetime | None = None,
+    until: datetime | None = None,
     tallies: bool = True,
 ) -> list[tuple[date, int, int, int]]:
-    """Per study day (since ``since``, or ever): reviews, reviews of learned cards (in
-    the review state before the answer) and of those the passed ones (rating above
-    Again; both 0 unless ``tallies``). Undone reviews and undo rows are left out."""
+    """Per study day (since ``since``, or ever; before ``until``, a quarter hour's
+    start, if given): reviews, reviews of learned cards (in the review state before the
+    answer) and of those the passed ones (rating above Again; both 0 unless
+    ``tallies``). Undone reviews and undo rows are left out."""
     reviews = _reviews(learner)
     if since is not None:
         reviews = reviews.filter(reviewed_at__gte=since)
+    if until is not None:
+        reviews = reviews.filter(reviewed_at__lt=until)
     learned = Q(state_before__state=2)
     grouped = (
         reviews.order_by().annotate(bucket=QuarterHour("reviewed_at")).values("bucket")
@@ -564,25 +569,76 @@ def _review_days_kept(
     since: datetime | None,
     tallies: bool = True,
 ) -> ReviewDays:
-    """:func:`review_days`, kept in the shared cache until the learner's log changes
-    (an answer or an undo adds an entry): the dashboard and its two charts, requested
-    together, read a long log once."""
-    last = queue_sql.last_log_entry(learner_id=learner.pk)
-    key = (
-        f"revise:review-days:{learner.pk}:{last[0] if last else 0}:{time_zone}:{hour}:"
-        f"{since.isoformat() if since else 'ever'}:{int(tallies)}"
+    """:func:`review_days`, its part before the last two UTC days kept in the shared
+    cache: a long log is read once, and only its last days on every visit.
+
+    The log only grows at its end (an answer or an undo is written at the moment it
+    happens) and only its latest entry can be undone, so the part before a moment
+    changes only if an entry is added before it or its latest entry is undone: the
+    part is kept under the count of entries before it and the latest one's key and
+    undo. The two parts meet at midnight UTC, a quarter hour's start, so their days
+    add up exactly."""
+    cutoff = datetime.combine(
+        timezone.now().date() - timedelta(days=2), time.min, tzinfo=UTC
     )
-    return shared_kept(
+    recent = review_days(
+        learner=learner,
+        time_zone=time_zone,
+        hour=hour,
+        since=cutoff if since is None else max(since, cutoff),
+        tallies=tallies,
+    )
+    if since is not None and since >= cutoff:
+        return recent
+    count, latest, undone = _log_before(learner.pk, cutoff)
+    key = (
+        f"revise:review-days:{learner.pk}:{time_zone}:{hour}:{int(tallies)}:"
+        f"{since.isoformat() if since else 'ever'}:{cutoff.date().isoformat()}:"
+        f"{count}:{latest}:{undone}"
+    )
+    before = shared_kept(
         key,
         lambda: review_days(
             learner=learner,
             time_zone=time_zone,
             hour=hour,
             since=since,
+            until=cutoff,
             tallies=tallies,
         ),
         timeout=REVIEW_DAYS_KEPT,
     )
+    return _days_added(before, recent)
+
+
+def _log_before(learner_id: int, moment: datetime) -> tuple[int, int, int]:
+    """(entries, the latest one's key, whether it is undone) of the learner's log
+    before ``moment``: one statement, led by the (learner, reviewed_at) index."""
+    log = ReviewLog._meta.db_table
+    latest = (
+        f"FROM {log} WHERE learner_id = %s AND reviewed_at < %s "
+        "ORDER BY reviewed_at DESC, id DESC LIMIT 1"
+    )
+    when = connection.ops.adapt_datetimefield_value(moment)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {log} WHERE learner_id = %s "  # noqa: S608
+            f"AND reviewed_at < %s), (SELECT id {latest}), "
+            f"(SELECT COUNT(*) FROM {log} u WHERE u.undoes_id = (SELECT id {latest}))",
+            [learner_id, when] * 3,
+        )
+        count, latest_id, undone = cursor.fetchone()
+    return count, latest_id or 0, undone
+
+
+def _days_added(*parts: ReviewDays) -> ReviewDays:
+    days: dict[date, list[int]] = {}
+    for part in parts:
+        for day, *numbers in part:
+            totals = days.setdefault(day, [0, 0, 0])
+            for i, n in enumerate(numbers):
+                totals[i] += n
+    return [(day, *totals) for day, totals in sorted(days.items())]
 
 
 def _streak(
