@@ -369,6 +369,68 @@ def token_used(*, learner_id: int, token: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class AnswerReads:
+    """What recording an answer reads once it holds the learner's lock (one statement)."""
+
+    token_used: bool
+    last_log_id: int | None  # the card's latest log entry: the token it shows now
+    state: CardState | None
+    exam_date: date | None  # of the learner's exam on the card's course
+    cursor: tuple[int, datetime] | None  # as :func:`cursor_row`
+
+
+def answer_reads(
+    *, learner_id: int, card_id: int, course_id: int, token: str
+) -> AnswerReads:
+    """Whether ``token`` is in the learner's log, the card's latest log entry and
+    state, the exam date and the new-card cursor of its course, in one statement.
+
+    Run it after the learner's lock is taken, never in the locking statement: a
+    PostgreSQL statement that waited for a lock still reads the other tables as they
+    were before it waited, and would miss the answer the lock's holder just logged."""
+    params = [learner_id, token, learner_id, card_id, learner_id, course_id]
+    params += [learner_id, course_id, learner_id, card_id]
+    rows = _rows(
+        f"SELECT EXISTS (SELECT 1 FROM {LOG} WHERE learner_id = %s AND token = %s),"
+        f" (SELECT MAX(id) FROM {LOG} WHERE learner_id = %s AND card_id = %s),"
+        f" e.exam_date, k.sequence, k.course_version, {_select(CardState, 's')}"
+        " FROM (SELECT 1 AS one) x"
+        f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
+        f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
+        f" LEFT JOIN {STATE} s ON s.learner_id = %s AND s.card_id = %s",
+        params,
+    )
+    used, last, exam_date, sequence, version, *state = rows[0]
+    return AnswerReads(
+        token_used=bool(used),
+        last_log_id=last,
+        state=None if state[0] is None else _instance(CardState, STATE_FIELDS, state),
+        exam_date=exam_date,
+        cursor=None if sequence is None else (sequence, _aware(version)),
+    )
+
+
+def log_insert(values: dict[str, Any]) -> int | None:
+    """Insert a log row with ``values`` (by field attname); its id, or None when the
+    learner's log already holds its token (nothing is inserted).
+
+    ``ON CONFLICT DO NOTHING`` instead of catching the unique violation: on PostgreSQL
+    catching it needs a savepoint around the insert, two more round trips per answer."""
+    fields = [ReviewLog._meta.get_field(name) for name in values]
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    rows = _rows(
+        f"INSERT INTO {LOG} ({', '.join(field.column for field in fields)})"
+        f" VALUES ({', '.join('%s' for _ in fields)})"
+        " ON CONFLICT DO NOTHING RETURNING id",
+        params,
+    )
+    return rows[0][0] if rows else None
+
+
 def state_update(*, learner_id: int, card_id: int, values: dict[str, Any]) -> bool:
     """Set the columns ``values`` of the learner's state of the card; False if it has
     none yet."""
