@@ -149,15 +149,33 @@ def first_state(
     deck: DeckFilter, *, states: Sequence[int], due_by: datetime, inclusive: bool
 ) -> CardState | None:
     """The learner's earliest-due state in ``states`` due by ``due_by`` (``<=`` if
-    ``inclusive``, else ``<``), with its card attached, or None."""
+    ``inclusive``, else ``<``), with its card attached, or None. The card carries
+    ``last_log_id``, its latest log entry (for its token)."""
     where, params = _states_where(deck, states)
     op = "<=" if inclusive else "<"
     rows = _rows(
-        f"SELECT {_select(CardState, 's')}, {_select(Card, 'c')} {where}"
-        f" AND s.due {op} %s ORDER BY s.due LIMIT 1",
-        [*params, _when(due_by)],
+        _with_last_log(
+            f"SELECT {_select(CardState, 's')}, {_select(Card, 'c')} {where}"
+            f" AND s.due {op} %s ORDER BY s.due LIMIT 1",
+            card_column="card_id",
+        ),
+        [deck.learner_id, *params, _when(due_by)],
     )
-    return _state_with_card(rows[0]) if rows else None
+    if not rows:
+        return None
+    state = _state_with_card(rows[0][:-1])
+    state.card.last_log_id = rows[0][-1]
+    return state
+
+
+def _with_last_log(sql: str, *, card_column: str) -> str:
+    """``sql`` with one more column: the latest log entry of the learner (a parameter
+    before ``sql``'s own) for the card whose key is its column ``card_column``. Computed for the
+    rows the statement returns only, not for every row it sorts."""
+    return (
+        f"SELECT q.*, (SELECT MAX(l.id) FROM {LOG} l WHERE l.learner_id = %s"
+        f" AND l.card_id = q.{card_column}) FROM ({sql}) q"
+    )
 
 
 def _state_with_card(row: Sequence[Any]) -> CardState:
@@ -171,18 +189,26 @@ def count_states(
     deck: DeckFilter, *, states: Sequence[int], due_before: datetime | None = None
 ) -> int:
     """How many of the learner's states in ``states`` (due before ``due_before``)."""
+    sql, params = _count_states_sql(deck, states=states, due_before=due_before)
+    return _value(sql, params)
+
+
+def _count_states_sql(
+    deck: DeckFilter, *, states: Sequence[int], due_before: datetime | None
+) -> tuple[str, list[Any]]:
+    """:func:`count_states` as a statement, a scalar subquery of another."""
     if deck.chapter_id is None and deck.locked_ok:
-        return _count_course_states(deck, states=states, due_before=due_before)
+        return _count_course_states_sql(deck, states=states, due_before=due_before)
     where, params = _states_where(deck, states)
     if due_before is not None:
         where += " AND s.due < %s"
         params.append(_when(due_before))
-    return _value(f"SELECT COUNT(*) {where}", params)
+    return f"SELECT COUNT(*) {where}", params
 
 
-def _count_course_states(
+def _count_course_states_sql(
     deck: DeckFilter, *, states: Sequence[int], due_before: datetime | None
-) -> int:
+) -> tuple[str, list[Any]]:
     """:func:`count_states` for a whole course: the states counted from the index
     alone, less the few whose card is retired and the few the learner suspended.
 
@@ -195,7 +221,7 @@ def _count_course_states(
     due = " AND s.due < %s" if due_before is not None else ""
     when = [_when(due_before)] if due_before is not None else []
     learner, course = deck.learner_id, deck.course_id
-    return _value(
+    return (
         f"SELECT (SELECT COUNT(*) FROM {STATE} s WHERE s.learner_id = %s"
         f" AND s.course_id = %s AND s.state IN ({marks}){due})"
         f" - (SELECT COUNT(*) FROM {CARD} c CROSS JOIN {STATE} s"
@@ -215,14 +241,44 @@ def _count_course_states(
 
 def next_due_after(deck: DeckFilter, *, after: datetime) -> datetime | None:
     """When the learner's next card in the deck falls due after ``after``."""
+    sql, params = _next_due_sql(deck, after=after)
+    return _aware(_value(sql, params))
+
+
+def _next_due_sql(deck: DeckFilter, *, after: datetime) -> tuple[str, list[Any]]:
     where, params = _states_where(deck, ALL_STATES)
     # Not MIN(): SQLite would return an aggregate of a datetime column as bare text.
-    return _aware(
-        _value(
-            f"SELECT s.due {where} AND s.due > %s ORDER BY s.due LIMIT 1",
-            [*params, _when(after)],
-        )
+    return (
+        f"SELECT s.due {where} AND s.due > %s ORDER BY s.due LIMIT 1",
+        [*params, _when(after)],
     )
+
+
+def session_counts(
+    deck: DeckFilter, *, due_before: datetime, after: datetime
+) -> tuple[int, int, datetime | None]:
+    """In one statement: the learner's learning cards in the deck, their review cards
+    due before ``due_before``, and when the next card falls due after ``after``
+    (:func:`count_states`, :func:`next_due_after`)."""
+    learning, learning_params = _count_states_sql(
+        deck, states=LEARNING_STATES, due_before=None
+    )
+    due, due_params = _count_states_sql(
+        deck, states=(REVIEW_STATE,), due_before=due_before
+    )
+    upcoming, upcoming_params = _next_due_sql(deck, after=after)
+    row = _rows(
+        f"SELECT ({learning}), ({due}), ({upcoming})",
+        [*learning_params, *due_params, *upcoming_params],
+    )[0]
+    return row[0], row[1], _datetime(row[2])
+
+
+def _datetime(value: Any) -> datetime | None:
+    """A datetime column read through a subquery (SQLite gives it as text, in UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return _aware(value)
 
 
 def _unseen_where(deck: DeckFilter, start: int) -> tuple[str, list[Any]]:

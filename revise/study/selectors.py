@@ -18,7 +18,13 @@ from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
 from revise.study import newcards, queue_sql, scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
-from revise.study.services import card_token, exam_due_cap, memory_of, page_id
+from revise.study.services import (
+    card_token,
+    exam_due_cap,
+    memory_of,
+    page_id,
+    shown_token,
+)
 
 
 @dataclass(frozen=True)
@@ -242,13 +248,11 @@ def study_counts(
     """The counts a study session shows. ``today``: :func:`today_get`, if the caller has it."""
     today = today or today_get(learner=learner, now=now)
     queue = _queue(deck, learner)
-    # Small statements, each led by the (learner, course, state, due) index, beat one
-    # aggregate that walks every state of a large deck.
-    learning = queue_sql.count_states(queue, states=queue_sql.LEARNING_STATES)
-    due = queue_sql.count_states(
-        queue, states=(queue_sql.REVIEW_STATE,), due_before=today.day.end
+    # Small subqueries, each led by the (learner, course, state, due) index, beat one
+    # aggregate that walks every state of a large deck; one statement holds them.
+    learning, due, upcoming = queue_sql.session_counts(
+        queue, due_before=today.day.end, after=now
     )
-    upcoming = queue_sql.next_due_after(queue, after=now)
     new_today = 0
     if allowance := today.new_allowance(learner, deck.course, now):
         start = today.new_start(learner, deck.course)
@@ -382,7 +386,11 @@ def study_next(
     )
     return StudyCard(
         card=card,
-        token=card_token(learner=learner, card_id=card.pk),
+        token=shown_token(
+            learner_id=learner.pk, card_id=card.pk, last_log_id=card.last_log_id
+        )
+        if hasattr(card, "last_log_id")  # read with the card
+        else card_token(learner=learner, card_id=card.pk),
         page=page_id(),
         is_new=memory is None,
         intervals={r: scheduling.interval_label(i) for r, i in previews.items()},
