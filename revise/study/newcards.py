@@ -15,22 +15,23 @@ from revise.catalog.models import Course
 from revise.study import queue_sql
 from revise.study.models import Card, NewCardCursor
 
+UNREAD = object()  # a cursor row the caller has not read
 
-def cursor_start(*, learner: Any, course: Course) -> int:
+
+def cursor_start(*, learner: Any, course: Course, row: Any = UNREAD) -> int:
     """The sequence the learner's new cards of ``course`` begin at (0 if unknown).
 
     ``course`` must carry its ``imported_at`` as read at the start of the request: a
-    cursor made before the latest import is not trusted.
+    cursor made before the latest import is not trusted. ``row``: the cursor as
+    :func:`queue_sql.cursor_row` gives it, if the caller read it.
     """
     if not can_read_locked(learner):
         return 0  # a cursor assumes the learner sees every card, locked ones too
-    row = queue_sql.cursor_row(learner_id=learner.pk, course_id=course.pk)
+    if row is UNREAD:
+        row = queue_sql.cursor_row(learner_id=learner.pk, course_id=course.pk)
     if row is None or row[1] != course.imported_at:
         return 0
     return row[0]
-
-
-UNREAD = object()  # cursor_advance's row, when the caller has not read it
 
 
 def cursor_advance(

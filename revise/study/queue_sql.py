@@ -359,6 +359,38 @@ def cursor_row(*, learner_id: int, course_id: int) -> tuple[int, datetime] | Non
     return (rows[0][0], _aware(rows[0][1])) if rows else None
 
 
+def page_reads(
+    *, learner_id: int, course_id: int
+) -> tuple[LearnerSettings | None, date | None, tuple[int, datetime] | None, Any]:
+    """What a study page of the course reads first, in one statement: the learner's
+    settings row (as :func:`settings_row`), their exam date on the course, their
+    new-card cursor in it (as :func:`cursor_row`) and their latest log entry (as
+    :func:`last_log_entry`)."""
+    settings = _select(LearnerSettings, "p")
+    rows = _rows(
+        f"SELECT {settings}, e.exam_date, k.sequence, k.course_version,"
+        " l.id, l.kind, l.card_id FROM (SELECT 1 AS one) x"
+        f" LEFT JOIN {SETTINGS} p ON p.learner_id = %s"
+        f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
+        f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
+        f" LEFT JOIN (SELECT id, kind, card_id FROM {LOG} WHERE learner_id = %s"
+        " ORDER BY id DESC LIMIT 1) l ON 1 = 1",
+        [learner_id, learner_id, course_id, learner_id, course_id, learner_id],
+    )
+    row = rows[0]
+    size = len(SETTINGS_FIELDS)
+    prefs = row[:size]
+    exam_date, sequence, version, *last = row[size:]
+    return (
+        None
+        if prefs[0] is None
+        else _instance(LearnerSettings, SETTINGS_FIELDS, prefs),
+        exam_date,
+        None if sequence is None else (sequence, _aware(version)),
+        None if last[0] is None else tuple(last),
+    )
+
+
 def introduced_since(
     *, learner_id: int, since: datetime, course_id: int | None = None
 ) -> int:

@@ -162,11 +162,17 @@ def new_cards_introduced(*, learner: Any, since: datetime) -> int:
     return queue_sql.introduced_since(learner_id=learner.pk, since=since)
 
 
+UNREAD = newcards.UNREAD  # what Today has not read (yet)
+
+
 @dataclass(frozen=True)
 class Today:
     """What a study page needs to know once per request: the learner's settings, their
     study day, how many new cards the daily limit still allows, and (filled in as read)
-    where their new cards of each course begin."""
+    where their new cards of each course begin.
+
+    ``exam_dates`` and ``cursors``, by course, and ``last_entry`` are what
+    :func:`today_get` read with the settings when given the page's course."""
 
     prefs: LearnerSettings
     day: StudyDay
@@ -175,11 +181,14 @@ class Today:
     exam_days: dict[int, Any] = field(default_factory=dict)
     exam_allowances: dict[int, int] = field(default_factory=dict)
     planned: dict[tuple, dict[int, CardState]] = field(default_factory=dict)
+    exam_dates: dict[int, Any] = field(default_factory=dict)
+    cursors: dict[int, Any] = field(default_factory=dict)
+    last_entry: Any = UNREAD
 
     def new_start(self, learner: Any, course: Course) -> int:
         if course.pk not in self.new_from:
             self.new_from[course.pk] = newcards.cursor_start(
-                learner=learner, course=course
+                learner=learner, course=course, row=self.cursors.get(course.pk, UNREAD)
             )
         return self.new_from[course.pk]
 
@@ -187,7 +196,12 @@ class Today:
         """Today's share of the learner's exam plan on ``course`` (``ExamDay``), or None."""
         if course.pk not in self.exam_days:
             day = None
-            if queue_sql.exam_date_of(learner_id=learner.pk, course_id=course.pk):
+            exam_date = (
+                self.exam_dates[course.pk]
+                if course.pk in self.exam_dates
+                else queue_sql.exam_date_of(learner_id=learner.pk, course_id=course.pk)
+            )
+            if exam_date:
                 from revise.study.exams import exam_day_get  # it reads this module
 
                 day = exam_day_get(
@@ -211,12 +225,30 @@ class Today:
         return self.exam_allowances[course.pk]
 
 
-def today_get(*, learner: Any, now: datetime) -> Today:
-    prefs = learner_settings_get(learner=learner)
+def today_get(*, learner: Any, now: datetime, course: Course | None = None) -> Today:
+    """The learner's :class:`Today`. With ``course`` (a study page's), what the page
+    reads of that course (exam date, new-card cursor) and the learner's latest log
+    entry come in the settings' statement."""
+    if course is None:
+        prefs = learner_settings_get(learner=learner)
+        known: dict[str, Any] = {}
+    else:
+        row, exam_date, cursor, last_entry = queue_sql.page_reads(
+            learner_id=learner.pk, course_id=course.pk
+        )
+        prefs = row or LearnerSettings(learner=learner)
+        known = {
+            "exam_dates": {course.pk: exam_date},
+            "cursors": {course.pk: cursor},
+            "last_entry": last_entry,
+        }
     day = study_day(prefs=prefs, now=now)
     introduced = new_cards_introduced(learner=learner, since=day.start)
     return Today(
-        prefs=prefs, day=day, allowance=max(0, prefs.new_cards_per_day - introduced)
+        prefs=prefs,
+        day=day,
+        allowance=max(0, prefs.new_cards_per_day - introduced),
+        **known,
     )
 
 
@@ -449,10 +481,15 @@ def free_card_at(*, deck: Deck, viewer: Any, index: int) -> tuple[Card | None, i
     return card, cards.count()
 
 
-def last_review_undoable(*, learner: Any) -> ReviewLog | None:
+def last_review_undoable(
+    *, learner: Any, today: Today | None = None
+) -> ReviewLog | None:
     """The learner's latest review if it can still be undone (the log's last entry):
-    its id, kind and card only."""
-    last = queue_sql.last_log_entry(learner_id=learner.pk)
+    its id, kind and card only. ``today``: :func:`today_get`, if the caller has it."""
+    if today is not None and today.last_entry is not UNREAD:
+        last = today.last_entry
+    else:
+        last = queue_sql.last_log_entry(learner_id=learner.pk)
     if last is None or last[1] != ReviewLog.Kind.REVIEW:
         return None
     return ReviewLog(pk=last[0], kind=last[1], card_id=last[2], learner=learner)
