@@ -151,20 +151,51 @@ def first_state(
     """The learner's earliest-due state in ``states`` due by ``due_by`` (``<=`` if
     ``inclusive``, else ``<``), with its card attached, or None. The card carries
     ``last_log_id``, its latest log entry (for its token)."""
-    where, params = _states_where(deck, states)
-    op = "<=" if inclusive else "<"
+    sql, params = _first_state_sql(deck, states, due_by, inclusive)
+    rows = _rows(_with_last_log(sql, card_column="card_id"), [deck.learner_id, *params])
+    return _state_with_last_log(rows[0]) if rows else None
+
+
+def first_learning_and_due(
+    deck: DeckFilter, *, learning_by: datetime, due_before: datetime
+) -> tuple[CardState | None, CardState | None]:
+    """:func:`first_state` of the learning cards due by ``learning_by`` (inclusive)
+    and of the review cards due before ``due_before``, in one statement."""
+    learning, learning_params = _first_state_sql(
+        deck, LEARNING_STATES, learning_by, inclusive=True
+    )
+    due, due_params = _first_state_sql(
+        deck, (REVIEW_STATE,), due_before, inclusive=False
+    )
     rows = _rows(
         _with_last_log(
-            f"SELECT {_select(CardState, 's')}, {_select(Card, 'c')} {where}"
-            f" AND s.due {op} %s ORDER BY s.due LIMIT 1",
+            f"SELECT * FROM ({learning}) a UNION ALL SELECT * FROM ({due}) b",
             card_column="card_id",
         ),
-        [deck.learner_id, *params, _when(due_by)],
+        [deck.learner_id, *learning_params, *due_params],
     )
-    if not rows:
-        return None
-    state = _state_with_card(rows[0][:-1])
-    state.card.last_log_id = rows[0][-1]
+    states = [_state_with_last_log(row) for row in rows]
+    return (
+        next((s for s in states if s.state in LEARNING_STATES), None),
+        next((s for s in states if s.state == REVIEW_STATE), None),
+    )
+
+
+def _first_state_sql(
+    deck: DeckFilter, states: Sequence[int], due_by: datetime, inclusive: bool
+) -> tuple[str, list[Any]]:
+    where, params = _states_where(deck, states)
+    op = "<=" if inclusive else "<"
+    return (
+        f"SELECT {_select(CardState, 's')}, {_select(Card, 'c')} {where}"
+        f" AND s.due {op} %s ORDER BY s.due LIMIT 1",
+        [*params, _when(due_by)],
+    )
+
+
+def _state_with_last_log(row: Sequence[Any]) -> CardState:
+    state = _state_with_card(row[:-1])
+    state.card.last_log_id = row[-1]
     return state
 
 

@@ -278,7 +278,7 @@ def study_counts(
     *, deck: Deck, learner: Any, now: datetime, today: Today | None = None
 ) -> StudyCounts:
     """The counts a study session shows. ``today``: :func:`today_get`, if the caller has it."""
-    today = today or today_get(learner=learner, now=now)
+    today = today or today_get(learner=learner, now=now, course=deck.course)
     queue = _queue(deck, learner)
     # Small subqueries, each led by the (learner, course, state, due) index, beat one
     # aggregate that walks every state of a large deck; one statement holds them.
@@ -361,14 +361,23 @@ def study_next(
     the overdue pile is spread over the next days this way), then its new cards, and
     only then any other due card, for a learner who studies beyond the day's plan.
     """
-    today = today or today_get(learner=learner, now=now)
+    today = today or today_get(learner=learner, now=now, course=deck.course)
     queue = _queue(deck, learner)
-    learning = queue_sql.first_state(
-        queue, states=queue_sql.LEARNING_STATES, due_by=now, inclusive=True
-    )
     planned = today.exam_day(learner, deck.course, now) is not None
+    if planned:
+        learning = queue_sql.first_state(
+            queue, states=queue_sql.LEARNING_STATES, due_by=now, inclusive=True
+        )
+        first_due: list[CardState | None] = []
+    else:  # both in one statement: the due card is wanted whenever no learning one is
+        learning, due_state = queue_sql.first_learning_and_due(
+            queue, learning_by=now, due_before=today.day.end
+        )
+        first_due = [due_state]
 
     def due() -> CardState | None:
+        if first_due:
+            return first_due[0]
         return queue_sql.first_state(
             queue,
             states=(queue_sql.REVIEW_STATE,),
