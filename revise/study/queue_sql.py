@@ -286,11 +286,18 @@ def _next_due_sql(deck: DeckFilter, *, after: datetime) -> tuple[str, list[Any]]
 
 
 def session_counts(
-    deck: DeckFilter, *, due_before: datetime, after: datetime
-) -> tuple[int, int, datetime | None]:
+    deck: DeckFilter,
+    *,
+    due_before: datetime,
+    after: datetime,
+    unseen_from: int = 0,
+    unseen_limit: int = 0,
+) -> tuple[int, int, datetime | None, int]:
     """In one statement: the learner's learning cards in the deck, their review cards
-    due before ``due_before``, and when the next card falls due after ``after``
-    (:func:`count_states`, :func:`next_due_after`)."""
+    due before ``due_before``, when the next card falls due after ``after``
+    (:func:`count_states`, :func:`next_due_after`), and how many cards from
+    ``unseen_from`` they have never seen, up to ``unseen_limit``
+    (:func:`count_unseen`)."""
     learning, learning_params = _count_states_sql(
         deck, states=LEARNING_STATES, due_before=None
     )
@@ -298,11 +305,20 @@ def session_counts(
         deck, states=(REVIEW_STATE,), due_before=due_before
     )
     upcoming, upcoming_params = _next_due_sql(deck, after=after)
+    unseen, unseen_params = "0", []
+    if unseen_limit:
+        batch, unseen_params = _unseen_batch_sql(
+            deck, unseen_from, unseen_limit, "c.id"
+        )
+        unseen = f"SELECT COUNT(*) FROM ({batch}) n"
     row = _rows(
-        f"SELECT ({learning}), ({due}), ({upcoming})",
-        [*learning_params, *due_params, *upcoming_params],
+        f"SELECT ({learning}), ({due}), ({upcoming}), ({unseen})",
+        [*learning_params, *due_params, *upcoming_params, *unseen_params],
     )[0]
-    return row[0], row[1], _datetime(row[2])
+    new = row[3]
+    if new < unseen_limit:  # the next live cards hold too few: look further
+        new = len(_unseen_rest(deck, unseen_from, unseen_limit, "c.id"))
+    return row[0], row[1], _datetime(row[2]), new
 
 
 def _datetime(value: Any) -> datetime | None:
@@ -329,19 +345,17 @@ def _unseen_where(deck: DeckFilter, start: int) -> tuple[str, list[Any]]:
 UNSEEN_BATCH = 256
 
 
-def _unseen_rows(
-    deck: DeckFilter, start: int, limit: int, columns: str | None = None
-) -> list[tuple]:
-    """Up to ``limit`` unseen cards from ``start`` (``columns`` of each, by default
-    all), in reading order: from the next ``UNSEEN_BATCH`` live cards, or from all of
-    them if those hold too few."""
-    columns = columns or _select(Card, "c")
+def _unseen_batch_sql(
+    deck: DeckFilter, start: int, limit: int, columns: str
+) -> tuple[str, list[Any]]:
+    """The unseen cards (``columns`` of each) among the next ``UNSEEN_BATCH`` live
+    cards from ``start``, the first ``limit`` of them in reading order."""
     cards, params = deck.card_conditions()
     unseen = (
         f"NOT EXISTS (SELECT 1 FROM {STATE} s WHERE s.learner_id = %s"
         " AND s.card_id = c.id)"
     )
-    batch = _rows(
+    return (
         f"SELECT {columns} FROM (SELECT {_select(Card, 'c')} FROM {CARD} c"
         " WHERE c.course_id = %s AND c.retired_at IS NULL AND c.sequence >= %s"
         + (" AND c.chapter_id = %s" if deck.chapter_id is not None else "")
@@ -358,8 +372,23 @@ def _unseen_rows(
             limit,
         ],
     )
+
+
+def _unseen_rows(
+    deck: DeckFilter, start: int, limit: int, columns: str | None = None
+) -> list[tuple]:
+    """Up to ``limit`` unseen cards from ``start`` (``columns`` of each, by default
+    all), in reading order: from the next ``UNSEEN_BATCH`` live cards, or from all of
+    them if those hold too few."""
+    columns = columns or _select(Card, "c")
+    batch = _rows(*_unseen_batch_sql(deck, start, limit, columns))
     if len(batch) >= limit:
         return batch
+    return _unseen_rest(deck, start, limit, columns)
+
+
+def _unseen_rest(deck: DeckFilter, start: int, limit: int, columns: str) -> list[tuple]:
+    """:func:`_unseen_rows` from all the live cards after ``start``."""
     where, params = _unseen_where(deck, start)
     return _rows(
         f"SELECT {columns} {where} ORDER BY c.sequence LIMIT %s", [*params, limit]

@@ -282,13 +282,14 @@ def study_counts(
     queue = _queue(deck, learner)
     # Small subqueries, each led by the (learner, course, state, due) index, beat one
     # aggregate that walks every state of a large deck; one statement holds them.
-    learning, due, upcoming = queue_sql.session_counts(
-        queue, due_before=today.day.end, after=now
+    allowance = today.new_allowance(learner, deck.course, now)
+    learning, due, upcoming, new_today = queue_sql.session_counts(
+        queue,
+        due_before=today.day.end,
+        after=now,
+        unseen_from=today.new_start(learner, deck.course) if allowance else 0,
+        unseen_limit=allowance,
     )
-    new_today = 0
-    if allowance := today.new_allowance(learner, deck.course, now):
-        start = today.new_start(learner, deck.course)
-        new_today = queue_sql.count_unseen(queue, start=start, limit=allowance)
     due += sum(
         1
         for state in _planned(deck, learner, now, today).values()
