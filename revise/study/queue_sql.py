@@ -419,6 +419,17 @@ def cursor_row(*, learner_id: int, course_id: int) -> tuple[int, datetime] | Non
     return (rows[0][0], _aware(rows[0][1])) if rows else None
 
 
+# The learner's latest log entry, from the (learner, id) index. Not "WHERE learner_id =
+# %s ORDER BY id DESC": PostgreSQL's planner walks the primary key backwards for that,
+# expecting the learner's rows among the latest, and a learner whose last answer is
+# older than many others' read all of those (27 ms at 100,000 newer rows). With the
+# learner as a range, only the (learner, id) index gives the order asked for.
+LAST_ENTRY = (
+    f"SELECT id, kind, card_id FROM {LOG} WHERE learner_id >= %s AND learner_id <= %s"
+    " ORDER BY learner_id DESC, id DESC LIMIT 1"
+)
+
+
 def page_reads(
     *, learner_id: int, course_id: int
 ) -> tuple[LearnerSettings | None, date | None, tuple[int, datetime] | None, Any]:
@@ -427,15 +438,16 @@ def page_reads(
     new-card cursor in it (as :func:`cursor_row`) and their latest log entry (as
     :func:`last_log_entry`)."""
     settings = _select(LearnerSettings, "p")
+    params = [learner_id, learner_id, course_id, learner_id, course_id]
+    params += [learner_id, learner_id]  # LAST_ENTRY
     rows = _rows(
         f"SELECT {settings}, e.exam_date, k.sequence, k.course_version,"
         " l.id, l.kind, l.card_id FROM (SELECT 1 AS one) x"
         f" LEFT JOIN {SETTINGS} p ON p.learner_id = %s"
         f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
         f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
-        f" LEFT JOIN (SELECT id, kind, card_id FROM {LOG} WHERE learner_id = %s"
-        " ORDER BY id DESC LIMIT 1) l ON 1 = 1",
-        [learner_id, learner_id, course_id, learner_id, course_id, learner_id],
+        f" LEFT JOIN ({LAST_ENTRY}) l ON 1 = 1",
+        params,
     )
     row = rows[0]
     size = len(SETTINGS_FIELDS)
@@ -626,11 +638,7 @@ def deck_card(deck: DeckFilter, *, card_id: int) -> Card | None:
 
 def last_log_entry(*, learner_id: int) -> tuple[int, str, int] | None:
     """The learner's latest log entry: (id, kind, card id)."""
-    rows = _rows(
-        f"SELECT id, kind, card_id FROM {LOG} WHERE learner_id = %s"
-        " ORDER BY id DESC LIMIT 1",
-        [learner_id],
-    )
+    rows = _rows(LAST_ENTRY, [learner_id, learner_id])
     return rows[0] if rows else None
 
 
