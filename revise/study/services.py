@@ -287,9 +287,12 @@ def review_undo(*, learner: Any, now: datetime) -> ReviewLog | None:
     nothing the second time. Returns the undo record, or None if there was nothing to undo.
     """
     _lock_learner(learner)
-    last = ReviewLog.objects.filter(learner=learner).order_by("-id").first()
-    if last is None or last.kind != ReviewLog.Kind.REVIEW:
+    # The latest entry's key from the (learner, id) index (queue_sql.LAST_ENTRY says
+    # why not the ORM's order_by("-id") on PostgreSQL), then the row.
+    entry = queue_sql.last_log_entry(learner_id=learner.pk)
+    if entry is None or entry[1] != ReviewLog.Kind.REVIEW:
         return None
+    last = ReviewLog.objects.get(pk=entry[0])
     undo = ReviewLog.objects.create(
         learner=learner,
         card_id=last.card_id,
