@@ -111,5 +111,5 @@ def test_an_answer_with_the_next_card_costs_no_more_statements_than_before(
     signed_in.post(SESSION, {**form, "rating": "3"}, HTTP_X_REVISE_NEXT="card")
     form = shown(signed_in)
     # Session, user, course, card; the answer's transaction; the next card's page.
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(18):
         signed_in.post(SESSION, {**form, "rating": "3"}, HTTP_X_REVISE_NEXT="card")

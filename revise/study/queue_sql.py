@@ -157,27 +157,40 @@ def first_state(
 
 
 def first_learning_and_due(
-    deck: DeckFilter, *, learning_by: datetime, due_before: datetime
-) -> tuple[CardState | None, CardState | None]:
+    deck: DeckFilter,
+    *,
+    learning_by: datetime,
+    due_before: datetime,
+    introduced_since: datetime | None = None,
+) -> tuple[CardState | None, CardState | None, int | None]:
     """:func:`first_state` of the learning cards due by ``learning_by`` (inclusive)
-    and of the review cards due before ``due_before``, in one statement."""
+    and of the review cards due before ``due_before``, and (given
+    ``introduced_since``) the learner's :func:`introduced_since` count, in one
+    statement."""
     learning, learning_params = _first_state_sql(
         deck, LEARNING_STATES, learning_by, inclusive=True
     )
     due, due_params = _first_state_sql(
         deck, (REVIEW_STATE,), due_before, inclusive=False
     )
+    count, count_params = "NULL", []
+    if introduced_since is not None:
+        count, count_params = _introduced_sql(
+            learner_id=deck.learner_id, since=introduced_since, course_id=None
+        )
+    # LEFT JOIN from one row: the count comes back when no card does.
     rows = _rows(
-        _with_last_log(
-            f"SELECT * FROM ({learning}) a UNION ALL SELECT * FROM ({due}) b",
-            card_column="card_id",
-        ),
-        [deck.learner_id, *learning_params, *due_params],
+        f"SELECT q.*, (SELECT MAX(l.id) FROM {LOG} l WHERE l.learner_id = %s"
+        f" AND l.card_id = q.card_id), ({count}) FROM (SELECT 1 AS one) x"
+        f" LEFT JOIN (SELECT * FROM ({learning}) a UNION ALL SELECT * FROM ({due}) b)"
+        " q ON 1 = 1",
+        [deck.learner_id, *count_params, *learning_params, *due_params],
     )
-    states = [_state_with_last_log(row) for row in rows]
+    states = [_state_with_last_log(row[:-1]) for row in rows if row[0] is not None]
     return (
         next((s for s in states if s.state in LEARNING_STATES), None),
         next((s for s in states if s.state == REVIEW_STATE), None),
+        rows[0][-1],
     )
 
 
@@ -468,12 +481,20 @@ def introduced_since(
 ) -> int:
     """Cards (of the course, if given) the learner saw for the first time since
     ``since``, undone ones excluded."""
+    return _value(
+        *_introduced_sql(learner_id=learner_id, since=since, course_id=course_id)
+    )
+
+
+def _introduced_sql(
+    *, learner_id: int, since: datetime, course_id: int | None
+) -> tuple[str, list[Any]]:
     course = ""
     params: list[Any] = [learner_id, _when(since), ReviewLog.Kind.REVIEW]
     if course_id is not None:
         course = f" AND r.card_id IN (SELECT id FROM {CARD} WHERE course_id = %s)"
         params.append(course_id)
-    return _value(
+    return (
         f"SELECT COUNT(*) FROM {LOG} r WHERE r.learner_id = %s AND r.reviewed_at >= %s"
         " AND r.kind = %s AND r.state_before IS NULL"
         f" AND NOT EXISTS (SELECT 1 FROM {LOG} u WHERE u.undoes_id = r.id){course}",

@@ -176,7 +176,6 @@ class Today:
 
     prefs: LearnerSettings
     day: StudyDay
-    allowance: int
     new_from: dict[int, int] = field(default_factory=dict)
     exam_days: dict[int, Any] = field(default_factory=dict)
     exam_allowances: dict[int, int] = field(default_factory=dict)
@@ -184,6 +183,18 @@ class Today:
     exam_dates: dict[int, Any] = field(default_factory=dict)
     cursors: dict[int, Any] = field(default_factory=dict)
     last_entry: Any = UNREAD
+    # Cards the learner saw for the first time today, once read (maybe with the queue's
+    # first cards: :func:`study_next`).
+    introduced: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def allowance(self) -> int:
+        """New cards the daily limit still allows today."""
+        if "today" not in self.introduced:
+            self.introduced["today"] = queue_sql.introduced_since(
+                learner_id=self.prefs.learner_id, since=self.day.start
+            )
+        return max(0, self.prefs.new_cards_per_day - self.introduced["today"])
 
     def new_start(self, learner: Any, course: Course) -> int:
         if course.pk not in self.new_from:
@@ -242,14 +253,7 @@ def today_get(*, learner: Any, now: datetime, course: Course | None = None) -> T
             "cursors": {course.pk: cursor},
             "last_entry": last_entry,
         }
-    day = study_day(prefs=prefs, now=now)
-    introduced = new_cards_introduced(learner=learner, since=day.start)
-    return Today(
-        prefs=prefs,
-        day=day,
-        allowance=max(0, prefs.new_cards_per_day - introduced),
-        **known,
-    )
+    return Today(prefs=prefs, day=study_day(prefs=prefs, now=now), **known)
 
 
 def _queue(deck: Deck, learner: Any) -> queue_sql.DeckFilter:
@@ -371,9 +375,15 @@ def study_next(
         )
         first_due: list[CardState | None] = []
     else:  # both in one statement: the due card is wanted whenever no learning one is
-        learning, due_state = queue_sql.first_learning_and_due(
-            queue, learning_by=now, due_before=today.day.end
+        unknown = "today" not in today.introduced
+        learning, due_state, introduced = queue_sql.first_learning_and_due(
+            queue,
+            learning_by=now,
+            due_before=today.day.end,
+            introduced_since=today.day.start if unknown else None,
         )
+        if unknown:
+            today.introduced["today"] = introduced
         first_due = [due_state]
 
     def due() -> CardState | None:
