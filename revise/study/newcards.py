@@ -15,33 +15,43 @@ from revise.catalog.models import Course
 from revise.study import queue_sql
 from revise.study.models import Card, NewCardCursor
 
+UNREAD = object()  # a cursor row the caller has not read
 
-def cursor_start(*, learner: Any, course: Course) -> int:
+
+def cursor_start(*, learner: Any, course: Course, row: Any = UNREAD) -> int:
     """The sequence the learner's new cards of ``course`` begin at (0 if unknown).
 
     ``course`` must carry its ``imported_at`` as read at the start of the request: a
-    cursor made before the latest import is not trusted.
+    cursor made before the latest import is not trusted. ``row``: the cursor as
+    :func:`queue_sql.cursor_row` gives it, if the caller read it.
     """
     if not can_read_locked(learner):
         return 0  # a cursor assumes the learner sees every card, locked ones too
-    row = queue_sql.cursor_row(learner_id=learner.pk, course_id=course.pk)
+    if row is UNREAD:
+        row = queue_sql.cursor_row(learner_id=learner.pk, course_id=course.pk)
     if row is None or row[1] != course.imported_at:
         return 0
     return row[0]
 
 
-def cursor_advance(*, learner: Any, course: Course, introduced: bool) -> None:
+def cursor_advance(
+    *, learner: Any, course: Course, introduced: bool, row: Any = UNREAD
+) -> None:
     """Move the cursor to the learner's first new card after a review: always after a
     new card's first review (``introduced``), and after any review when the learner has
     no cursor yet or one older than the course's content (after an import, or for a
     learner from before cursors), so the queue soon stops walking from the start.
+
+    ``row``: the cursor as :func:`queue_sql.cursor_row` gives it, if the caller read it
+    under the lock.
 
     Call under the learner's lock (``services._lock_learner``). Every card between the old
     cursor and the new one was just found seen or suspended, so the rule holds.
     """
     if not can_read_locked(learner):
         return
-    row = queue_sql.cursor_row(learner_id=learner.pk, course_id=course.pk)
+    if row is UNREAD:
+        row = queue_sql.cursor_row(learner_id=learner.pk, course_id=course.pk)
     valid = row is not None and row[1] == course.imported_at
     if valid and not introduced:
         return

@@ -149,15 +149,77 @@ def first_state(
     deck: DeckFilter, *, states: Sequence[int], due_by: datetime, inclusive: bool
 ) -> CardState | None:
     """The learner's earliest-due state in ``states`` due by ``due_by`` (``<=`` if
-    ``inclusive``, else ``<``), with its card attached, or None."""
+    ``inclusive``, else ``<``), with its card attached, or None. The card carries
+    ``last_log_id``, its latest log entry (for its token)."""
+    sql, params = _first_state_sql(deck, states, due_by, inclusive)
+    rows = _rows(_with_last_log(sql, card_column="card_id"), [deck.learner_id, *params])
+    return _state_with_last_log(rows[0]) if rows else None
+
+
+def first_learning_and_due(
+    deck: DeckFilter,
+    *,
+    learning_by: datetime,
+    due_before: datetime,
+    introduced_since: datetime | None = None,
+) -> tuple[CardState | None, CardState | None, int | None]:
+    """:func:`first_state` of the learning cards due by ``learning_by`` (inclusive)
+    and of the review cards due before ``due_before``, and (given
+    ``introduced_since``) the learner's :func:`introduced_since` count, in one
+    statement."""
+    learning, learning_params = _first_state_sql(
+        deck, LEARNING_STATES, learning_by, inclusive=True
+    )
+    due, due_params = _first_state_sql(
+        deck, (REVIEW_STATE,), due_before, inclusive=False
+    )
+    count, count_params = "NULL", []
+    if introduced_since is not None:
+        count, count_params = _introduced_sql(
+            learner_id=deck.learner_id, since=introduced_since, course_id=None
+        )
+    # LEFT JOIN from one row: the count comes back when no card does.
+    rows = _rows(
+        f"SELECT q.*, (SELECT MAX(l.id) FROM {LOG} l WHERE l.learner_id = %s"
+        f" AND l.card_id = q.card_id), ({count}) FROM (SELECT 1 AS one) x"
+        f" LEFT JOIN (SELECT * FROM ({learning}) a UNION ALL SELECT * FROM ({due}) b)"
+        " q ON 1 = 1",
+        [deck.learner_id, *count_params, *learning_params, *due_params],
+    )
+    states = [_state_with_last_log(row[:-1]) for row in rows if row[0] is not None]
+    return (
+        next((s for s in states if s.state in LEARNING_STATES), None),
+        next((s for s in states if s.state == REVIEW_STATE), None),
+        rows[0][-1],
+    )
+
+
+def _first_state_sql(
+    deck: DeckFilter, states: Sequence[int], due_by: datetime, inclusive: bool
+) -> tuple[str, list[Any]]:
     where, params = _states_where(deck, states)
     op = "<=" if inclusive else "<"
-    rows = _rows(
+    return (
         f"SELECT {_select(CardState, 's')}, {_select(Card, 'c')} {where}"
         f" AND s.due {op} %s ORDER BY s.due LIMIT 1",
         [*params, _when(due_by)],
     )
-    return _state_with_card(rows[0]) if rows else None
+
+
+def _state_with_last_log(row: Sequence[Any]) -> CardState:
+    state = _state_with_card(row[:-1])
+    state.card.last_log_id = row[-1]
+    return state
+
+
+def _with_last_log(sql: str, *, card_column: str) -> str:
+    """``sql`` with one more column: the latest log entry of the learner (a parameter
+    before ``sql``'s own) for the card whose key is its column ``card_column``. Computed for the
+    rows the statement returns only, not for every row it sorts."""
+    return (
+        f"SELECT q.*, (SELECT MAX(l.id) FROM {LOG} l WHERE l.learner_id = %s"
+        f" AND l.card_id = q.{card_column}) FROM ({sql}) q"
+    )
 
 
 def _state_with_card(row: Sequence[Any]) -> CardState:
@@ -171,18 +233,26 @@ def count_states(
     deck: DeckFilter, *, states: Sequence[int], due_before: datetime | None = None
 ) -> int:
     """How many of the learner's states in ``states`` (due before ``due_before``)."""
+    sql, params = _count_states_sql(deck, states=states, due_before=due_before)
+    return _value(sql, params)
+
+
+def _count_states_sql(
+    deck: DeckFilter, *, states: Sequence[int], due_before: datetime | None
+) -> tuple[str, list[Any]]:
+    """:func:`count_states` as a statement, a scalar subquery of another."""
     if deck.chapter_id is None and deck.locked_ok:
-        return _count_course_states(deck, states=states, due_before=due_before)
+        return _count_course_states_sql(deck, states=states, due_before=due_before)
     where, params = _states_where(deck, states)
     if due_before is not None:
         where += " AND s.due < %s"
         params.append(_when(due_before))
-    return _value(f"SELECT COUNT(*) {where}", params)
+    return f"SELECT COUNT(*) {where}", params
 
 
-def _count_course_states(
+def _count_course_states_sql(
     deck: DeckFilter, *, states: Sequence[int], due_before: datetime | None
-) -> int:
+) -> tuple[str, list[Any]]:
     """:func:`count_states` for a whole course: the states counted from the index
     alone, less the few whose card is retired and the few the learner suspended.
 
@@ -195,7 +265,7 @@ def _count_course_states(
     due = " AND s.due < %s" if due_before is not None else ""
     when = [_when(due_before)] if due_before is not None else []
     learner, course = deck.learner_id, deck.course_id
-    return _value(
+    return (
         f"SELECT (SELECT COUNT(*) FROM {STATE} s WHERE s.learner_id = %s"
         f" AND s.course_id = %s AND s.state IN ({marks}){due})"
         f" - (SELECT COUNT(*) FROM {CARD} c CROSS JOIN {STATE} s"
@@ -215,14 +285,60 @@ def _count_course_states(
 
 def next_due_after(deck: DeckFilter, *, after: datetime) -> datetime | None:
     """When the learner's next card in the deck falls due after ``after``."""
+    sql, params = _next_due_sql(deck, after=after)
+    return _aware(_value(sql, params))
+
+
+def _next_due_sql(deck: DeckFilter, *, after: datetime) -> tuple[str, list[Any]]:
     where, params = _states_where(deck, ALL_STATES)
     # Not MIN(): SQLite would return an aggregate of a datetime column as bare text.
-    return _aware(
-        _value(
-            f"SELECT s.due {where} AND s.due > %s ORDER BY s.due LIMIT 1",
-            [*params, _when(after)],
-        )
+    return (
+        f"SELECT s.due {where} AND s.due > %s ORDER BY s.due LIMIT 1",
+        [*params, _when(after)],
     )
+
+
+def session_counts(
+    deck: DeckFilter,
+    *,
+    due_before: datetime,
+    after: datetime,
+    unseen_from: int = 0,
+    unseen_limit: int = 0,
+) -> tuple[int, int, datetime | None, int]:
+    """In one statement: the learner's learning cards in the deck, their review cards
+    due before ``due_before``, when the next card falls due after ``after``
+    (:func:`count_states`, :func:`next_due_after`), and how many cards from
+    ``unseen_from`` they have never seen, up to ``unseen_limit``
+    (:func:`count_unseen`)."""
+    learning, learning_params = _count_states_sql(
+        deck, states=LEARNING_STATES, due_before=None
+    )
+    due, due_params = _count_states_sql(
+        deck, states=(REVIEW_STATE,), due_before=due_before
+    )
+    upcoming, upcoming_params = _next_due_sql(deck, after=after)
+    unseen, unseen_params = "0", []
+    if unseen_limit:
+        batch, unseen_params = _unseen_batch_sql(
+            deck, unseen_from, unseen_limit, "c.id"
+        )
+        unseen = f"SELECT COUNT(*) FROM ({batch}) n"
+    row = _rows(
+        f"SELECT ({learning}), ({due}), ({upcoming}), ({unseen})",
+        [*learning_params, *due_params, *upcoming_params, *unseen_params],
+    )[0]
+    new = row[3]
+    if new < unseen_limit:  # the next live cards hold too few: look further
+        new = len(_unseen_rest(deck, unseen_from, unseen_limit, "c.id"))
+    return row[0], row[1], _datetime(row[2]), new
+
+
+def _datetime(value: Any) -> datetime | None:
+    """A datetime column read through a subquery (SQLite gives it as text, in UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return _aware(value)
 
 
 def _unseen_where(deck: DeckFilter, start: int) -> tuple[str, list[Any]]:
@@ -242,19 +358,17 @@ def _unseen_where(deck: DeckFilter, start: int) -> tuple[str, list[Any]]:
 UNSEEN_BATCH = 256
 
 
-def _unseen_rows(
-    deck: DeckFilter, start: int, limit: int, columns: str | None = None
-) -> list[tuple]:
-    """Up to ``limit`` unseen cards from ``start`` (``columns`` of each, by default
-    all), in reading order: from the next ``UNSEEN_BATCH`` live cards, or from all of
-    them if those hold too few."""
-    columns = columns or _select(Card, "c")
+def _unseen_batch_sql(
+    deck: DeckFilter, start: int, limit: int, columns: str
+) -> tuple[str, list[Any]]:
+    """The unseen cards (``columns`` of each) among the next ``UNSEEN_BATCH`` live
+    cards from ``start``, the first ``limit`` of them in reading order."""
     cards, params = deck.card_conditions()
     unseen = (
         f"NOT EXISTS (SELECT 1 FROM {STATE} s WHERE s.learner_id = %s"
         " AND s.card_id = c.id)"
     )
-    batch = _rows(
+    return (
         f"SELECT {columns} FROM (SELECT {_select(Card, 'c')} FROM {CARD} c"
         " WHERE c.course_id = %s AND c.retired_at IS NULL AND c.sequence >= %s"
         + (" AND c.chapter_id = %s" if deck.chapter_id is not None else "")
@@ -271,8 +385,23 @@ def _unseen_rows(
             limit,
         ],
     )
+
+
+def _unseen_rows(
+    deck: DeckFilter, start: int, limit: int, columns: str | None = None
+) -> list[tuple]:
+    """Up to ``limit`` unseen cards from ``start`` (``columns`` of each, by default
+    all), in reading order: from the next ``UNSEEN_BATCH`` live cards, or from all of
+    them if those hold too few."""
+    columns = columns or _select(Card, "c")
+    batch = _rows(*_unseen_batch_sql(deck, start, limit, columns))
     if len(batch) >= limit:
         return batch
+    return _unseen_rest(deck, start, limit, columns)
+
+
+def _unseen_rest(deck: DeckFilter, start: int, limit: int, columns: str) -> list[tuple]:
+    """:func:`_unseen_rows` from all the live cards after ``start``."""
     where, params = _unseen_where(deck, start)
     return _rows(
         f"SELECT {columns} {where} ORDER BY c.sequence LIMIT %s", [*params, limit]
@@ -303,17 +432,69 @@ def cursor_row(*, learner_id: int, course_id: int) -> tuple[int, datetime] | Non
     return (rows[0][0], _aware(rows[0][1])) if rows else None
 
 
+# The learner's latest log entry, from the (learner, id) index. Not "WHERE learner_id =
+# %s ORDER BY id DESC": PostgreSQL's planner walks the primary key backwards for that,
+# expecting the learner's rows among the latest, and a learner whose last answer is
+# older than many others' read all of those (27 ms at 100,000 newer rows). With the
+# learner as a range, only the (learner, id) index gives the order asked for.
+LAST_ENTRY = (
+    f"SELECT id, kind, card_id FROM {LOG} WHERE learner_id >= %s AND learner_id <= %s"
+    " ORDER BY learner_id DESC, id DESC LIMIT 1"
+)
+
+
+def page_reads(
+    *, learner_id: int, course_id: int
+) -> tuple[LearnerSettings | None, date | None, tuple[int, datetime] | None, Any]:
+    """What a study page of the course reads first, in one statement: the learner's
+    settings row (as :func:`settings_row`), their exam date on the course, their
+    new-card cursor in it (as :func:`cursor_row`) and their latest log entry (as
+    :func:`last_log_entry`)."""
+    settings = _select(LearnerSettings, "p")
+    params = [learner_id, learner_id, course_id, learner_id, course_id]
+    params += [learner_id, learner_id]  # LAST_ENTRY
+    rows = _rows(
+        f"SELECT {settings}, e.exam_date, k.sequence, k.course_version,"
+        " l.id, l.kind, l.card_id FROM (SELECT 1 AS one) x"
+        f" LEFT JOIN {SETTINGS} p ON p.learner_id = %s"
+        f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
+        f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
+        f" LEFT JOIN ({LAST_ENTRY}) l ON 1 = 1",
+        params,
+    )
+    row = rows[0]
+    size = len(SETTINGS_FIELDS)
+    prefs = row[:size]
+    exam_date, sequence, version, *last = row[size:]
+    return (
+        None
+        if prefs[0] is None
+        else _instance(LearnerSettings, SETTINGS_FIELDS, prefs),
+        exam_date,
+        None if sequence is None else (sequence, _aware(version)),
+        None if last[0] is None else tuple(last),
+    )
+
+
 def introduced_since(
     *, learner_id: int, since: datetime, course_id: int | None = None
 ) -> int:
     """Cards (of the course, if given) the learner saw for the first time since
     ``since``, undone ones excluded."""
+    return _value(
+        *_introduced_sql(learner_id=learner_id, since=since, course_id=course_id)
+    )
+
+
+def _introduced_sql(
+    *, learner_id: int, since: datetime, course_id: int | None
+) -> tuple[str, list[Any]]:
     course = ""
     params: list[Any] = [learner_id, _when(since), ReviewLog.Kind.REVIEW]
     if course_id is not None:
         course = f" AND r.card_id IN (SELECT id FROM {CARD} WHERE course_id = %s)"
         params.append(course_id)
-    return _value(
+    return (
         f"SELECT COUNT(*) FROM {LOG} r WHERE r.learner_id = %s AND r.reviewed_at >= %s"
         " AND r.kind = %s AND r.state_before IS NULL"
         f" AND NOT EXISTS (SELECT 1 FROM {LOG} u WHERE u.undoes_id = r.id){course}",
@@ -369,6 +550,68 @@ def token_used(*, learner_id: int, token: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class AnswerReads:
+    """What recording an answer reads once it holds the learner's lock (one statement)."""
+
+    token_used: bool
+    last_log_id: int | None  # the card's latest log entry: the token it shows now
+    state: CardState | None
+    exam_date: date | None  # of the learner's exam on the card's course
+    cursor: tuple[int, datetime] | None  # as :func:`cursor_row`
+
+
+def answer_reads(
+    *, learner_id: int, card_id: int, course_id: int, token: str
+) -> AnswerReads:
+    """Whether ``token`` is in the learner's log, the card's latest log entry and
+    state, the exam date and the new-card cursor of its course, in one statement.
+
+    Run it after the learner's lock is taken, never in the locking statement: a
+    PostgreSQL statement that waited for a lock still reads the other tables as they
+    were before it waited, and would miss the answer the lock's holder just logged."""
+    params = [learner_id, token, learner_id, card_id, learner_id, course_id]
+    params += [learner_id, course_id, learner_id, card_id]
+    rows = _rows(
+        f"SELECT EXISTS (SELECT 1 FROM {LOG} WHERE learner_id = %s AND token = %s),"
+        f" (SELECT MAX(id) FROM {LOG} WHERE learner_id = %s AND card_id = %s),"
+        f" e.exam_date, k.sequence, k.course_version, {_select(CardState, 's')}"
+        " FROM (SELECT 1 AS one) x"
+        f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
+        f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
+        f" LEFT JOIN {STATE} s ON s.learner_id = %s AND s.card_id = %s",
+        params,
+    )
+    used, last, exam_date, sequence, version, *state = rows[0]
+    return AnswerReads(
+        token_used=bool(used),
+        last_log_id=last,
+        state=None if state[0] is None else _instance(CardState, STATE_FIELDS, state),
+        exam_date=exam_date,
+        cursor=None if sequence is None else (sequence, _aware(version)),
+    )
+
+
+def log_insert(values: dict[str, Any]) -> int | None:
+    """Insert a log row with ``values`` (by field attname); its id, or None when the
+    learner's log already holds its token (nothing is inserted).
+
+    ``ON CONFLICT DO NOTHING`` instead of catching the unique violation: on PostgreSQL
+    catching it needs a savepoint around the insert, two more round trips per answer."""
+    fields = [ReviewLog._meta.get_field(name) for name in values]
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    rows = _rows(
+        f"INSERT INTO {LOG} ({', '.join(field.column for field in fields)})"
+        f" VALUES ({', '.join('%s' for _ in fields)})"
+        " ON CONFLICT DO NOTHING RETURNING id",
+        params,
+    )
+    return rows[0][0] if rows else None
+
+
 def state_update(*, learner_id: int, card_id: int, values: dict[str, Any]) -> bool:
     """Set the columns ``values`` of the learner's state of the card; False if it has
     none yet."""
@@ -416,11 +659,7 @@ def deck_card(deck: DeckFilter, *, card_id: int) -> Card | None:
 
 def last_log_entry(*, learner_id: int) -> tuple[int, str, int] | None:
     """The learner's latest log entry: (id, kind, card id)."""
-    rows = _rows(
-        f"SELECT id, kind, card_id FROM {LOG} WHERE learner_id = %s"
-        " ORDER BY id DESC LIMIT 1",
-        [learner_id],
-    )
+    rows = _rows(LAST_ENTRY, [learner_id, learner_id])
     return rows[0] if rows else None
 
 

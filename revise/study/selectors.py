@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,13 @@ from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
 from revise.study import deck_page, newcards, queue_sql, scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
-from revise.study.services import card_token, exam_due_cap, memory_of, page_id
+from revise.study.services import (
+    card_token,
+    exam_due_cap,
+    memory_of,
+    page_id,
+    shown_token,
+)
 
 
 @dataclass(frozen=True)
@@ -37,25 +44,60 @@ def deck_get(*, course_slug: str, chapter_slug: str | None = None) -> Deck:
 
     Reads only what study pages show: the course's title and import time (one query),
     and its live chapters' titles and slugs, kept per process by that import time.
+    ``course.chapter_list`` makes the chapters' objects when it is first read (the deck
+    page lists them; a study page needs one at most).
     """
     course = queue_sql.course_by_slug(slug=course_slug)
     if course is None:
         raise Http404("No such course")
-    chapters = [
-        Chapter(pk=pk, course_id=course.pk, slug=slug, title=title, position=position)
-        for pk, slug, title, position in _chapter_rows(course.pk, course.imported_at)
-    ]
-    if not chapters:
+    rows = _chapter_rows(course.pk, course.imported_at)
+    if not rows:
         raise Http404("No such course")
-    for each in chapters:
-        each.course = course
+    chapters = ChapterList(course, rows)
     course.chapter_list = chapters
     if chapter_slug is None:
         return Deck(course=course, chapter=None)
-    chapter = next((c for c in chapters if c.slug == chapter_slug), None)
+    chapter = chapters.by_slug(chapter_slug)
     if chapter is None:
         raise Http404("No such chapter")
     return Deck(course=course, chapter=chapter)
+
+
+class ChapterList(Sequence):
+    """A course's live chapters in order, each made (with its course attached) when
+    first needed: making a model object costs some 20 µs, and a course of 500 chapters
+    made them all on every study request, a third of its time."""
+
+    def __init__(self, course: Course, rows: tuple[tuple, ...]) -> None:
+        self._course, self._rows = course, rows
+        self._made: dict[int, Chapter] = {}  # by index in ``rows``
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        index = range(len(self._rows))[index]  # negative indices; IndexError
+        if index not in self._made:
+            pk, slug, title, position = self._rows[index]
+            chapter = Chapter(
+                pk=pk, course_id=self._course.pk, slug=slug, title=title,
+                position=position,
+            )  # fmt: skip
+            chapter.course = self._course
+            self._made[index] = chapter
+        return self._made[index]
+
+    def by_slug(self, slug: str) -> Chapter | None:
+        """The chapter ``slug``, or None."""
+        return next(
+            (self[i] for i, row in enumerate(self._rows) if row[1] == slug), None
+        )
+
+    def by_pk(self, pk: int) -> Chapter | None:
+        """The chapter whose key is ``pk``, or None."""
+        return next((self[i] for i, row in enumerate(self._rows) if row[0] == pk), None)
 
 
 @functools.lru_cache(maxsize=512)
@@ -120,24 +162,44 @@ def new_cards_introduced(*, learner: Any, since: datetime) -> int:
     return queue_sql.introduced_since(learner_id=learner.pk, since=since)
 
 
+UNREAD = newcards.UNREAD  # what Today has not read (yet)
+
+
 @dataclass(frozen=True)
 class Today:
     """What a study page needs to know once per request: the learner's settings, their
     study day, how many new cards the daily limit still allows, and (filled in as read)
-    where their new cards of each course begin."""
+    where their new cards of each course begin.
+
+    ``exam_dates`` and ``cursors``, by course, and ``last_entry`` are what
+    :func:`today_get` read with the settings when given the page's course."""
 
     prefs: LearnerSettings
     day: StudyDay
-    allowance: int
     new_from: dict[int, int] = field(default_factory=dict)
     exam_days: dict[int, Any] = field(default_factory=dict)
     exam_allowances: dict[int, int] = field(default_factory=dict)
     planned: dict[tuple, dict[int, CardState]] = field(default_factory=dict)
+    exam_dates: dict[int, Any] = field(default_factory=dict)
+    cursors: dict[int, Any] = field(default_factory=dict)
+    last_entry: Any = UNREAD
+    # Cards the learner saw for the first time today, once read (maybe with the queue's
+    # first cards: :func:`study_next`).
+    introduced: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def allowance(self) -> int:
+        """New cards the daily limit still allows today."""
+        if "today" not in self.introduced:
+            self.introduced["today"] = queue_sql.introduced_since(
+                learner_id=self.prefs.learner_id, since=self.day.start
+            )
+        return max(0, self.prefs.new_cards_per_day - self.introduced["today"])
 
     def new_start(self, learner: Any, course: Course) -> int:
         if course.pk not in self.new_from:
             self.new_from[course.pk] = newcards.cursor_start(
-                learner=learner, course=course
+                learner=learner, course=course, row=self.cursors.get(course.pk, UNREAD)
             )
         return self.new_from[course.pk]
 
@@ -145,7 +207,12 @@ class Today:
         """Today's share of the learner's exam plan on ``course`` (``ExamDay``), or None."""
         if course.pk not in self.exam_days:
             day = None
-            if queue_sql.exam_date_of(learner_id=learner.pk, course_id=course.pk):
+            exam_date = (
+                self.exam_dates[course.pk]
+                if course.pk in self.exam_dates
+                else queue_sql.exam_date_of(learner_id=learner.pk, course_id=course.pk)
+            )
+            if exam_date:
                 from revise.study.exams import exam_day_get  # it reads this module
 
                 day = exam_day_get(
@@ -169,13 +236,24 @@ class Today:
         return self.exam_allowances[course.pk]
 
 
-def today_get(*, learner: Any, now: datetime) -> Today:
-    prefs = learner_settings_get(learner=learner)
-    day = study_day(prefs=prefs, now=now)
-    introduced = new_cards_introduced(learner=learner, since=day.start)
-    return Today(
-        prefs=prefs, day=day, allowance=max(0, prefs.new_cards_per_day - introduced)
-    )
+def today_get(*, learner: Any, now: datetime, course: Course | None = None) -> Today:
+    """The learner's :class:`Today`. With ``course`` (a study page's), what the page
+    reads of that course (exam date, new-card cursor) and the learner's latest log
+    entry come in the settings' statement."""
+    if course is None:
+        prefs = learner_settings_get(learner=learner)
+        known: dict[str, Any] = {}
+    else:
+        row, exam_date, cursor, last_entry = queue_sql.page_reads(
+            learner_id=learner.pk, course_id=course.pk
+        )
+        prefs = row or LearnerSettings(learner=learner)
+        known = {
+            "exam_dates": {course.pk: exam_date},
+            "cursors": {course.pk: cursor},
+            "last_entry": last_entry,
+        }
+    return Today(prefs=prefs, day=study_day(prefs=prefs, now=now), **known)
 
 
 def _queue(deck: Deck, learner: Any) -> queue_sql.DeckFilter:
@@ -204,19 +282,18 @@ def study_counts(
     *, deck: Deck, learner: Any, now: datetime, today: Today | None = None
 ) -> StudyCounts:
     """The counts a study session shows. ``today``: :func:`today_get`, if the caller has it."""
-    today = today or today_get(learner=learner, now=now)
+    today = today or today_get(learner=learner, now=now, course=deck.course)
     queue = _queue(deck, learner)
-    # Small statements, each led by the (learner, course, state, due) index, beat one
-    # aggregate that walks every state of a large deck.
-    learning = queue_sql.count_states(queue, states=queue_sql.LEARNING_STATES)
-    due = queue_sql.count_states(
-        queue, states=(queue_sql.REVIEW_STATE,), due_before=today.day.end
+    # Small subqueries, each led by the (learner, course, state, due) index, beat one
+    # aggregate that walks every state of a large deck; one statement holds them.
+    allowance = today.new_allowance(learner, deck.course, now)
+    learning, due, upcoming, new_today = queue_sql.session_counts(
+        queue,
+        due_before=today.day.end,
+        after=now,
+        unseen_from=today.new_start(learner, deck.course) if allowance else 0,
+        unseen_limit=allowance,
     )
-    upcoming = queue_sql.next_due_after(queue, after=now)
-    new_today = 0
-    if allowance := today.new_allowance(learner, deck.course, now):
-        start = today.new_start(learner, deck.course)
-        new_today = queue_sql.count_unseen(queue, start=start, limit=allowance)
     due += sum(
         1
         for state in _planned(deck, learner, now, today).values()
@@ -289,14 +366,29 @@ def study_next(
     the overdue pile is spread over the next days this way), then its new cards, and
     only then any other due card, for a learner who studies beyond the day's plan.
     """
-    today = today or today_get(learner=learner, now=now)
+    today = today or today_get(learner=learner, now=now, course=deck.course)
     queue = _queue(deck, learner)
-    learning = queue_sql.first_state(
-        queue, states=queue_sql.LEARNING_STATES, due_by=now, inclusive=True
-    )
     planned = today.exam_day(learner, deck.course, now) is not None
+    if planned:
+        learning = queue_sql.first_state(
+            queue, states=queue_sql.LEARNING_STATES, due_by=now, inclusive=True
+        )
+        first_due: list[CardState | None] = []
+    else:  # both in one statement: the due card is wanted whenever no learning one is
+        unknown = "today" not in today.introduced
+        learning, due_state, introduced = queue_sql.first_learning_and_due(
+            queue,
+            learning_by=now,
+            due_before=today.day.end,
+            introduced_since=today.day.start if unknown else None,
+        )
+        if unknown:
+            today.introduced["today"] = introduced
+        first_due = [due_state]
 
     def due() -> CardState | None:
+        if first_due:
+            return first_due[0]
         return queue_sql.first_state(
             queue,
             states=(queue_sql.REVIEW_STATE,),
@@ -346,7 +438,11 @@ def study_next(
     )
     return StudyCard(
         card=card,
-        token=card_token(learner=learner, card_id=card.pk),
+        token=shown_token(
+            learner_id=learner.pk, card_id=card.pk, last_log_id=card.last_log_id
+        )
+        if hasattr(card, "last_log_id")  # read with the card
+        else card_token(learner=learner, card_id=card.pk),
         page=page_id(),
         is_new=memory is None,
         intervals={r: scheduling.interval_label(i) for r, i in previews.items()},
@@ -391,8 +487,7 @@ def _attach(card: Card, deck: Deck) -> None:
     if deck.chapter is not None and card.chapter_id == deck.chapter.pk:
         card.chapter = deck.chapter
     else:
-        chapter = next(c for c in deck.course.chapter_list if c.pk == card.chapter_id)
-        card.chapter = chapter
+        card.chapter = deck.course.chapter_list.by_pk(card.chapter_id)
 
 
 def free_card_at(*, deck: Deck, viewer: Any, index: int) -> tuple[Card | None, int]:
@@ -406,10 +501,15 @@ def free_card_at(*, deck: Deck, viewer: Any, index: int) -> tuple[Card | None, i
     return card, cards.count()
 
 
-def last_review_undoable(*, learner: Any) -> ReviewLog | None:
+def last_review_undoable(
+    *, learner: Any, today: Today | None = None
+) -> ReviewLog | None:
     """The learner's latest review if it can still be undone (the log's last entry):
-    its id, kind and card only."""
-    last = queue_sql.last_log_entry(learner_id=learner.pk)
+    its id, kind and card only. ``today``: :func:`today_get`, if the caller has it."""
+    if today is not None and today.last_entry is not UNREAD:
+        last = today.last_entry
+    else:
+        last = queue_sql.last_log_entry(learner_id=learner.pk)
     if last is None or last[1] != ReviewLog.Kind.REVIEW:
         return None
     return ReviewLog(pk=last[0], kind=last[1], card_id=last[2], learner=learner)

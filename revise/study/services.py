@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from revise.study import newcards, queue_sql, scheduling
 from revise.study.exam import exam_due
@@ -66,18 +66,24 @@ def memory_of(state: CardState | None) -> Memory | None:
 
 
 def _state_write(
-    learner_id: int, card_id: int, memory: Memory | None, *, course_id: int
+    learner_id: int,
+    card_id: int,
+    memory: Memory | None,
+    *,
+    course_id: int,
+    exists: bool | None = None,
 ) -> None:
     """Make the cached state of a card equal ``memory`` (None: the card is new).
 
-    Callers hold the learner's lock, so no other write races the insert.
+    ``exists``: whether the card has a state row, if the caller knows. Callers hold the
+    learner's lock, so no other write races the insert.
     """
     if memory is None:
         CardState.objects.filter(learner_id=learner_id, card_id=card_id).delete()
         return
     fields = memory.to_json() | {"due": memory.due, "last_review": memory.last_review}
     fields["course_id"] = course_id
-    if not queue_sql.state_update(
+    if exists is False or not queue_sql.state_update(
         learner_id=learner_id, card_id=card_id, values=fields
     ):
         CardState.objects.create(learner_id=learner_id, card_id=card_id, **fields)
@@ -178,13 +184,18 @@ def card_review_record(
     if not (token_readable(token) and page_readable(page)):
         return ReviewOutcome(False, None, UNREADABLE)
     prefs = _lock_learner(learner)
-    if queue_sql.token_used(learner_id=learner.pk, token=token):
+    seen = queue_sql.answer_reads(
+        learner_id=learner.pk, card_id=card.pk, course_id=card.course_id, token=token
+    )
+    if seen.token_used:
         existing = ReviewLog.objects.get(learner=learner, token=token)
         return _refusal(existing, card, page)
-    expected = card_token(learner=learner, card_id=card.pk)
+    expected = shown_token(
+        learner_id=learner.pk, card_id=card.pk, last_log_id=seen.last_log_id
+    )
     if not hmac.compare_digest(expected.encode(), token.encode()):
         return ReviewOutcome(False, None, UNREADABLE)
-    before = memory_of(queue_sql.state_of(learner_id=learner.pk, card_id=card.pk))
+    before = memory_of(seen.state)
     in_force = prefs.parameters if prefs.parameters_id else None
     after = scheduling.review(
         before,
@@ -194,31 +205,38 @@ def card_review_record(
         retention=prefs.desired_retention,
         parameters=in_force.parameters if in_force else None,
     )
-    exam_date = queue_sql.exam_date_of(learner_id=learner.pk, course_id=card.course_id)
-    if cap := exam_due_cap(exam_date=exam_date, prefs=prefs, card=card, now=now):
+    if cap := exam_due_cap(exam_date=seen.exam_date, prefs=prefs, card=card, now=now):
         after = replace(after, due=cap(after))
-    try:
-        with transaction.atomic():
-            log = ReviewLog.objects.create(
-                learner=learner,
-                card=card,
-                kind=ReviewLog.Kind.REVIEW,
-                rating=int(rating),
-                reviewed_at=now,
-                duration_ms=duration_ms,
-                retention=prefs.desired_retention,
-                state_before=before.to_json() if before else None,
-                state_after=after.to_json(),
-                token=token,
-                page=page,
-                parameters=in_force,
-            )
-    except IntegrityError:  # the same token raced in: it is recorded once
+    log = ReviewLog(
+        learner=learner,
+        card=card,
+        kind=ReviewLog.Kind.REVIEW,
+        rating=int(rating),
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        retention=prefs.desired_retention,
+        state_before=before.to_json() if before else None,
+        state_after=after.to_json(),
+        token=token,
+        page=page,
+        parameters=in_force,
+    )
+    log.pk = queue_sql.log_insert(
+        {
+            field.attname: getattr(log, field.attname)
+            for field in ReviewLog._meta.concrete_fields
+            if not field.primary_key
+        }
+    )
+    if log.pk is None:  # the same token raced in: it is recorded once
         existing = ReviewLog.objects.get(learner=learner, token=token)
         return _refusal(existing, card, page)
-    _state_write(learner.pk, card.pk, after, course_id=card.course_id)
+    log._state.adding = False
+    _state_write(
+        learner.pk, card.pk, after, course_id=card.course_id, exists=before is not None
+    )
     newcards.cursor_advance(
-        learner=learner, course=card.course, introduced=before is None
+        learner=learner, course=card.course, introduced=before is None, row=seen.cursor
     )
     _fit_count(prefs)
     return ReviewOutcome(True, log)
@@ -269,9 +287,12 @@ def review_undo(*, learner: Any, now: datetime) -> ReviewLog | None:
     nothing the second time. Returns the undo record, or None if there was nothing to undo.
     """
     _lock_learner(learner)
-    last = ReviewLog.objects.filter(learner=learner).order_by("-id").first()
-    if last is None or last.kind != ReviewLog.Kind.REVIEW:
+    # The latest entry's key from the (learner, id) index (queue_sql.LAST_ENTRY says
+    # why not the ORM's order_by("-id") on PostgreSQL), then the row.
+    entry = queue_sql.last_log_entry(learner_id=learner.pk)
+    if entry is None or entry[1] != ReviewLog.Kind.REVIEW:
         return None
+    last = ReviewLog.objects.get(pk=entry[0])
     undo = ReviewLog.objects.create(
         learner=learner,
         card_id=last.card_id,

@@ -80,7 +80,7 @@ def study(
 def _session_page(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
     """The study page: the next card, today's counts, and undo."""
     now = timezone.now()
-    today = selectors.today_get(learner=request.user, now=now)
+    today = selectors.today_get(learner=request.user, now=now, course=deck.course)
     item = selectors.study_next(deck=deck, learner=request.user, now=now, today=today)
     context = {
         "deck": deck,
@@ -91,7 +91,7 @@ def _session_page(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
         "counts": selectors.study_counts(
             deck=deck, learner=request.user, now=now, today=today
         ),
-        "undoable": selectors.last_review_undoable(learner=request.user),
+        "undoable": selectors.last_review_undoable(learner=request.user, today=today),
         "ratings": list(Rating),
     }
     return render(request, "study/session.html", context)
