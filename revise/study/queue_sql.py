@@ -422,6 +422,26 @@ def count_unseen(deck: DeckFilter, *, start: int, limit: int | None = None) -> i
     return _value(f"SELECT COUNT(*) {where}", params)
 
 
+def count_unseen_and_suspended(deck: DeckFilter, *, start: int) -> tuple[int, int]:
+    """How many cards from ``start`` the learner has never seen, and how many of the
+    deck's live cards they suspended: one statement (the deck page's)."""
+    where, params = _unseen_where(deck, start)
+    cards = ["c.course_id = %s", "c.retired_at IS NULL"]
+    card_params: list[Any] = [deck.course_id]
+    if deck.chapter_id is not None:
+        cards.append("c.chapter_id = %s")
+        card_params.append(deck.chapter_id)
+    if not deck.locked_ok:
+        cards.append("NOT c.locked")
+    rows = _rows(
+        f"SELECT (SELECT COUNT(*) {where}), (SELECT COUNT(*) FROM {SUSPENSION} u"
+        f" JOIN {CARD} c ON c.id = u.card_id WHERE u.learner_id = %s"
+        f" AND {' AND '.join(cards)})",
+        [*params, deck.learner_id, *card_params],
+    )
+    return rows[0][0], rows[0][1]
+
+
 def cursor_row(*, learner_id: int, course_id: int) -> tuple[int, datetime] | None:
     """The learner's new-card cursor in the course: (sequence, course version)."""
     rows = _rows(

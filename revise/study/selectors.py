@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
 from revise.study import deck_page, newcards, queue_sql, scheduling
-from revise.study.models import Card, CardState, LearnerSettings, ReviewLog, Suspension
+from revise.study.models import Card, CardState, LearnerSettings, ReviewLog
 from revise.study.services import (
     card_token,
     exam_due_cap,
@@ -323,22 +323,20 @@ def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
     """New, learning and due counts of a deck for a learner, and when the next card is due."""
     today = today_get(learner=learner, now=now)
     session = study_counts(deck=deck, learner=learner, now=now, today=today)
-    cards = deck_cards(deck=deck, viewer=learner).select_related(None).order_by()
-    suspended = Suspension.objects.filter(
-        learner=learner, card__course=deck.course, card__retired_at__isnull=True
-    )
-    if deck.chapter is not None:
-        suspended = suspended.filter(card__chapter=deck.chapter)
-    if not can_read_locked(learner):
-        suspended = suspended.filter(card__locked=False)
-    suspended = suspended.count()
     # New: every card before the learner's cursor is seen or suspended, so the cards
     # never seen are counted from there, not by subtracting every state of the deck.
-    new = queue_sql.count_unseen(
+    new, suspended = queue_sql.count_unseen_and_suspended(
         _queue(deck, learner), start=today.new_start(learner, deck.course)
     )
+    course = deck.course
+    cards = deck_page.deck_size(
+        course.pk,
+        course.imported_at,
+        deck.chapter.pk if deck.chapter else None,
+        can_read_locked(learner),
+    )
     return DeckCounts(
-        **asdict(session), new=new, total=cards.count() - suspended, suspended=suspended
+        **asdict(session), new=new, total=cards - suspended, suspended=suspended
     )
 
 
