@@ -351,6 +351,13 @@ class StudyCard:
     is_new: bool
     intervals: dict[scheduling.Rating, str]
 
+    @property
+    def buttons(self) -> list[tuple[scheduling.Rating, str]]:
+        """(rating, the interval it would give), in the buttons' order."""
+        return [
+            (rating, self.intervals.get(rating, "")) for rating in scheduling.Rating
+        ]
+
 
 def study_next(
     *, deck: Deck, learner: Any, now: datetime, today: Today | None = None

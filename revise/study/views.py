@@ -92,7 +92,6 @@ def _session_page(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
             deck=deck, learner=request.user, now=now, today=today
         ),
         "undoable": selectors.last_review_undoable(learner=request.user, today=today),
-        "ratings": list(Rating),
     }
     return render(request, "study/session.html", context)
 
