@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
@@ -29,6 +26,7 @@ from django.db.models.functions import Coalesce, Least
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Course
+from revise.memo import shared_kept
 from revise.study import exam as planner
 from revise.study import queue_sql
 from revise.study.exam import ExamCard
@@ -43,8 +41,6 @@ from revise.study.models import (
 )
 from revise.study.selectors import learner_settings_get, study_day
 from revise.study.services import memory_of
-
-logger = logging.getLogger(__name__)
 
 MIN_MINUTES = 5
 MAX_MINUTES = 600
@@ -259,7 +255,11 @@ def _plan(cards: list[ExamCard], **inputs: Any) -> _Planned | None:
         repr((_planner_version(), cards, sorted(inputs.items()))).encode(),
         digest_size=20,
     ).hexdigest()
-    return _kept(f"revise:exam-plan:{digest}", lambda: _plan_made(cards, **inputs))
+    return shared_kept(
+        f"revise:exam-plan:{digest}",
+        lambda: _plan_made(cards, **inputs),
+        timeout=PLAN_TIMEOUT,
+    )
 
 
 def _plan_made(cards: list[ExamCard], **inputs: Any) -> _Planned | None:
@@ -277,26 +277,6 @@ def _plan_made(cards: list[ExamCard], **inputs: Any) -> _Planned | None:
             for d in plan.days
         ),
     )
-
-
-def _kept(key: str, make: Callable[[], Any]) -> Any:
-    """``make()``, kept in the shared cache under ``key``; None is not kept. A cache
-    that fails only makes the page slower."""
-    cache = caches["default"]
-    try:
-        found = cache.get(key)
-    except Exception:
-        logger.exception("exams: cache read failed")
-        found = None
-    if found is not None:
-        return found
-    made = make()
-    if made is not None:
-        try:
-            cache.set(key, made, timeout=PLAN_TIMEOUT)
-        except Exception:
-            logger.exception("exams: cache write failed")
-    return made
 
 
 def _plan_inputs(
@@ -425,8 +405,10 @@ def exam_day_get(
         f"{answers // REPLAN_EVERY}:{exam.exam_date.isoformat()}:{exam.daily_minutes}:"
         f"{_planner_version()}"
     )
-    return _kept(
-        key, lambda: _exam_day(learner=learner, course=course, now=now, exam=exam)
+    return shared_kept(
+        key,
+        lambda: _exam_day(learner=learner, course=course, now=now, exam=exam),
+        timeout=PLAN_TIMEOUT,
     )
 
 
