@@ -1,0 +1,19 @@
+"""Revise's own system checks."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from revise.study import apps
+
+
+def test_an_sqlite_too_old_for_revise_is_refused_by_the_checks(monkeypatch):
+    assert apps.sqlite_version_check() == []  # this machine's
+    monkeypatch.setattr(apps.sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(apps.sqlite3, "sqlite_version", "3.31.1")
+    uses_sqlite = apps.sqlite_version_check()
+    if connection.vendor == "sqlite":
+        assert [m.id for m in uses_sqlite] == ["revise.E001"]
+        assert "3.31.1" in uses_sqlite[0].msg
+    else:
+        assert uses_sqlite == []
