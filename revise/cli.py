@@ -26,7 +26,7 @@ def _setup_django(*, migrate: bool = False) -> None:
     if migrate:
         from django.core.management import call_command
 
-        call_command("migrate", interactive=False, verbosity=0)
+        call_command("migrate", interactive=False, verbosity=0, skip_checks=False)
         call_command("createcachetable", verbosity=0)
 
 
@@ -199,7 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as error:
+        # Imported here: `revise check` never loads Django's database layer.
+        from django.core.management.base import SystemCheckError
+
+        if not isinstance(error, SystemCheckError):
+            raise
+        print(f"revise: {error}", file=sys.stderr)  # e.g. an SQLite too old
+        return 1
 
 
 if __name__ == "__main__":
