@@ -6,7 +6,7 @@ buttons) changes only when an import changes the course, which moves the course'
 (:func:`page_cards`, with the deck's size in :func:`deck_size`), and so are the page's
 links and its list of chapter decks (:func:`deck_links`). What is the learner's (the
 status, the leech mark, which button) is read in one statement per page
-(:func:`learner_marks`, no model instances) and put between the kept parts
+(:func:`queue_sql.learner_marks`, no model instances) and put between the kept parts
 (:func:`rows_html`), with no template loop: the page lists up to a few hundred rows,
 and resolving a template's variables for each cost more than the rest of the page.
 
@@ -19,29 +19,21 @@ Locked cards: a key holds whether the viewer may read them (ask
 apart from a signed-in learner's and never hold a locked card.
 """
 
-# ruff: noqa: S608 - the statements' text holds no values, only names from the models
-
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db import connection
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from revise.catalog.models import Chapter
-from revise.study import scheduling
-from revise.study.models import Card, CardState, Suspension
-
-REVIEW_STATE = 2  # as in queue_sql
-STATE, SUSPENSION = CardState._meta.db_table, Suspension._meta.db_table
+from revise.study import queue_sql
+from revise.study.models import Card
 
 # The row as the template wrote it, cut where the card's and the learner's parts go:
 # _TR front _CELL back source_cell status [_LEECH_FLAG] _CELL [button] _CLOSE
@@ -217,67 +209,14 @@ def cache_clear() -> None:
     deck_links.cache_clear()
 
 
-class Mark(NamedTuple):
-    """What a learner's row shows of a card: its state (None: never seen), when it is
-    due, whether it is a leech and whether the learner suspended it."""
-
-    state: int | None
-    due: datetime | None
-    leech: bool
-    suspended: bool
-
-
-def learner_marks(*, learner_id: int, card_ids: Sequence[int]) -> dict[int, Mark]:
-    """The learner's marks on those of ``card_ids`` they have seen or suspended: their
-    states and suspensions in one statement, each part led by its unique (learner,
-    card) index."""
-    if not card_ids:
-        return {}
-    marks = ", ".join(["%s"] * len(card_ids))
-    sql = (
-        f"SELECT s.card_id, s.state, s.due, s.lapses, 0 FROM {STATE} s"
-        f" WHERE s.learner_id = %s AND s.card_id IN ({marks})"
-        " UNION ALL"
-        f" SELECT u.card_id, NULL, NULL, NULL, 1 FROM {SUSPENSION} u"
-        f" WHERE u.learner_id = %s AND u.card_id IN ({marks})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [learner_id, *card_ids, learner_id, *card_ids])
-        rows = cursor.fetchall()
-    found: dict[int, Mark] = {}
-    suspended = set()
-    for card_id, state, due, lapses, is_suspension in rows:
-        if is_suspension:
-            suspended.add(card_id)
-        else:
-            leech = lapses >= scheduling.LEECH_LAPSES
-            found[card_id] = Mark(state, _aware(due), leech, False)
-    for card_id in suspended:
-        mark = found.get(card_id)
-        found[card_id] = (
-            mark._replace(suspended=True) if mark else Mark(None, None, False, True)
-        )
-    return found
-
-
-def _aware(value: Any) -> datetime:
-    """A datetime read from the database, aware (SQLite gives it naive, in UTC, or as
-    text)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def status(mark: Mark | None) -> str:
+def status(mark: queue_sql.Mark | None) -> str:
     """A row's status: New, Learning, Suspended, or when a card in review is due ("Due 3
     Dec", in the current time zone)."""
     if mark is None or (mark.state is None and not mark.suspended):
         return "New"
     if mark.suspended:
         return "Suspended"
-    if mark.state != REVIEW_STATE:
+    if mark.state != queue_sql.REVIEW_STATE:
         return "Learning"
     return f"Due {dateformat.format(timezone.localtime(mark.due), 'j M')}"
 
@@ -290,7 +229,10 @@ def _months(language: str | None) -> tuple[str, ...]:
 
 
 def rows_html(
-    cards: tuple[PageCard, ...], marks: dict[int, Mark] | None, *, signed_in: bool
+    cards: tuple[PageCard, ...],
+    marks: dict[int, queue_sql.Mark] | None,
+    *,
+    signed_in: bool,
 ) -> SafeString:
     """The page's rows: a visitor's, or a learner's with their marks."""
     parts: list[str] = []
@@ -307,7 +249,7 @@ def rows_html(
             parts += (_TR, card.front_html, _CELL, card.back_html, card.source_cell)
             parts += ("New", _CELL, card.suspend_button, _CLOSE)
             continue
-        if mark.state == REVIEW_STATE and not mark.suspended:
+        if mark.state == queue_sql.REVIEW_STATE and not mark.suspended:
             if zone is None:  # "Due 3 Dec", as status() writes it, for less
                 zone = timezone.get_current_timezone()
                 months = _months(translation.get_language())

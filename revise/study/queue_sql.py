@@ -30,10 +30,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Model
+from django.utils.dateparse import parse_datetime
 
 from revise.catalog.models import Course
 from revise.study.models import (
@@ -45,6 +46,7 @@ from revise.study.models import (
     ReviewLog,
     Suspension,
 )
+from revise.study.scheduling import LEECH_LAPSES
 
 LEARNING_STATES = (1, 3)  # learning, relearning
 REVIEW_STATE = 2
@@ -731,3 +733,46 @@ def planned_states(
     )
     states = [_state_with_card(row) for row in rows]
     return {state.card_id: state for state in states}
+
+
+class Mark(NamedTuple):
+    """What a learner's row shows of a card: its state (None: never seen), when it is
+    due, whether it is a leech and whether the learner suspended it."""
+
+    state: int | None
+    due: datetime | None
+    leech: bool
+    suspended: bool
+
+
+def learner_marks(*, learner_id: int, card_ids: Sequence[int]) -> dict[int, Mark]:
+    """The learner's marks on those of ``card_ids`` they have seen or suspended (the
+    deck page's rows): their states and suspensions in one statement, each part led
+    by its unique (learner, card) index."""
+    if not card_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(card_ids))
+    sql = (
+        f"SELECT s.card_id, s.state, s.due, s.lapses, 0 FROM {STATE} s"
+        f" WHERE s.learner_id = %s AND s.card_id IN ({marks})"
+        " UNION ALL"
+        f" SELECT u.card_id, NULL, NULL, NULL, 1 FROM {SUSPENSION} u"
+        f" WHERE u.learner_id = %s AND u.card_id IN ({marks})"
+    )
+    rows = _rows(sql, [learner_id, *card_ids, learner_id, *card_ids])
+    found: dict[int, Mark] = {}
+    suspended = set()
+    for card_id, state, due, lapses, is_suspension in rows:
+        if is_suspension:
+            suspended.add(card_id)
+        else:
+            leech = lapses >= LEECH_LAPSES
+            # SQLite gives the due date as text here: a UNION loses the column's type.
+            due = parse_datetime(due) if isinstance(due, str) else due
+            found[card_id] = Mark(state, _aware(due), leech, False)
+    for card_id in suspended:
+        mark = found.get(card_id)
+        found[card_id] = (
+            mark._replace(suspended=True) if mark else Mark(None, None, False, True)
+        )
+    return found

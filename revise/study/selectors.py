@@ -553,7 +553,7 @@ class DeckCardPage:
     page: Page
     html: SafeString
     cards: tuple[deck_page.PageCard, ...] = field(repr=False)
-    marks: dict[int, deck_page.Mark] = field(repr=False)
+    marks: dict[int, queue_sql.Mark] = field(repr=False)
     signed_in: bool = False
 
     @property
@@ -585,7 +585,7 @@ class DeckCardPage:
         return rows
 
 
-def _status(mark: deck_page.Mark | None) -> str:
+def _status(mark: queue_sql.Mark | None) -> str:
     return deck_page.status(mark)
 
 
@@ -625,7 +625,7 @@ def deck_card_list(*, deck: Deck, learner: Any, page: Any = 1) -> DeckCardPage:
     )
     signed_in = getattr(learner, "is_authenticated", False) is True
     marks = (
-        deck_page.learner_marks(
+        queue_sql.learner_marks(
             learner_id=learner.pk, card_ids=[card.id for card in cards]
         )
         if signed_in
