@@ -70,11 +70,13 @@ def _button(url: str, label: str) -> str:
     )
 
 
-def _live(
+def live_card_query(
     course_id: int, chapter_id: int | None, locked_ok: bool
 ) -> Any:  # QuerySet[Card]
-    """The deck's live cards the viewer may see, in reading order (as
-    :func:`revise.study.selectors.deck_cards`)."""
+    """The live cards of a course or chapter, in reading order; locked ones only if
+    ``locked_ok`` (what :func:`revise.accounts.access.can_read_locked` says of the
+    viewer). A retired chapter's cards are retired with it by the import
+    (``tests/test_import.py``), so the card's own ``retired_at`` is the check."""
     cards = Card.objects.filter(course_id=course_id, retired_at__isnull=True)
     if chapter_id is not None:
         cards = cards.filter(chapter_id=chapter_id)
@@ -88,7 +90,7 @@ def deck_size(
     course_id: int, imported_at: datetime, chapter_id: int | None, locked_ok: bool
 ) -> int:
     """How many live cards of the deck the viewer may see, as of the import."""
-    return _live(course_id, chapter_id, locked_ok).count()
+    return live_card_query(course_id, chapter_id, locked_ok).count()
 
 
 # A page holds up to 200 cards, each card's HTML kept once: some 0.2 MB for the sample
@@ -109,7 +111,7 @@ def page_cards(
     with their rows' parts, as of the import at ``imported_at``."""
     del script_prefix  # a key only: reverse() reads it from the thread
     values = list(
-        _live(course_id, chapter_id, locked_ok).values_list(
+        live_card_query(course_id, chapter_id, locked_ok).values_list(
             "pk",
             "chapter_id",
             "sequence",

@@ -117,23 +117,19 @@ def deck_cache_clear() -> None:
 
 
 def live_cards(*, course: Course, chapter: Chapter | None = None) -> QuerySet[Card]:
-    """Every live card of the chapter or course in order, locked ones too: operators only.
-
-    A retired chapter's cards are retired with it by the import
-    (``tests/test_import.py``), so the card's own ``retired_at`` is the check.
-    """
-    cards = Card.objects.filter(course=course, retired_at__isnull=True)
-    if chapter is not None:
-        cards = cards.filter(chapter=chapter)
-    return cards.select_related("course", "chapter").order_by("sequence")
+    """Every live card of the chapter or course in order, locked ones too: operators only."""
+    return _cards(course, chapter, locked_ok=True)
 
 
 def deck_cards(*, deck: Deck, viewer: Any) -> QuerySet[Card]:
     """The deck's live cards that ``viewer`` may see, in reading order."""
-    cards = live_cards(course=deck.course, chapter=deck.chapter)
-    if not can_read_locked(viewer):
-        cards = cards.filter(locked=False)
-    return cards
+    return _cards(deck.course, deck.chapter, locked_ok=can_read_locked(viewer))
+
+
+def _cards(course: Course, chapter: Chapter | None, locked_ok: bool) -> QuerySet[Card]:
+    return deck_page.live_card_query(
+        course.pk, chapter.pk if chapter else None, locked_ok
+    ).select_related("course", "chapter")
 
 
 def learner_settings_get(*, learner: Any) -> LearnerSettings:
