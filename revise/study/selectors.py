@@ -317,7 +317,7 @@ class DeckCounts(StudyCounts):
 
 def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
     """New, learning and due counts of a deck for a learner, and when the next card is due."""
-    today = today_get(learner=learner, now=now)
+    today = today_get(learner=learner, now=now, course=deck.course)
     session = study_counts(deck=deck, learner=learner, now=now, today=today)
     # New: every card before the learner's cursor is seen or suspended, so the cards
     # never seen are counted from there, not by subtracting every state of the deck.
