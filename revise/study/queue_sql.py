@@ -508,6 +508,34 @@ def introduced_since(
     )
 
 
+def studied_since(
+    *, learner_id: int, course_id: int, since: datetime, answer_cap_ms: int
+) -> tuple[float, int]:
+    """Seconds the learner spent answering the course's cards since ``since`` (each
+    answer counted up to ``answer_cap_ms``), and the cards they saw for the first time
+    (as :func:`introduced_since`): one statement."""
+    introduced, params = _introduced_sql(
+        learner_id=learner_id, since=since, course_id=course_id
+    )
+    spent = "COALESCE(r.duration_ms, 0)"
+    rows = _rows(
+        f"SELECT (SELECT COALESCE(SUM(CASE WHEN {spent} > %s THEN %s ELSE {spent} END), 0)"
+        f" FROM {LOG} r JOIN {CARD} c ON c.id = r.card_id WHERE r.learner_id = %s"
+        " AND r.kind = %s AND r.reviewed_at >= %s AND c.course_id = %s), "
+        f"({introduced})",
+        [
+            answer_cap_ms,
+            answer_cap_ms,
+            learner_id,
+            ReviewLog.Kind.REVIEW,
+            _when(since),
+            course_id,
+            *params,
+        ],
+    )
+    return rows[0][0] / 1000, rows[0][1]
+
+
 def _introduced_sql(
     *, learner_id: int, since: datetime, course_id: int | None
 ) -> tuple[str, list[Any]]:
