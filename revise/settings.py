@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "revise.context_processors.frame_links",
             ],
+            "libraries": {"shells": "revise.shells"},
         },
     },
 ]
@@ -178,15 +179,6 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
-# Parts of pages that change only on import, rendered once per process ({% cache %} in
-# the templates, keyed by content version and the viewer's access): never shared, as
-# they may hold a chapter's locked part.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "revise-fragments",
-    "TIMEOUT": None,
-    "OPTIONS": {"MAX_ENTRIES": 500},
-}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -81,17 +81,14 @@ def _page_cache_emptied(
 
 @pytest.fixture(autouse=True)
 def _process_caches_emptied() -> object:
-    """Forget what this process keeps per content version (the chapter page's panel, the
+    """Forget what this process keeps per content version (the pages' shells, the
     lessons built, a course's chapters): every test's database is new, and its keys may
     repeat."""
     yield
-    from django.core.cache import caches
-
     from revise.memo import memos_clear
     from revise.study.deck_page import cache_clear as deck_page_clear
     from revise.study.selectors import deck_cache_clear
 
     memos_clear()
     deck_cache_clear()
-    caches["fragments"].clear()
     deck_page_clear()

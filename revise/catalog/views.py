@@ -9,6 +9,7 @@ from revise.catalog import search as catalog_search
 from revise.catalog import selectors
 from revise.catalog.pagecache import visitor_page, visitor_page_cached
 from revise.progress import selectors as progress_selectors
+from revise.shells import shell_render
 from revise.study import exams
 
 # The home, course and chapter pages a visitor gets are kept in the shared page cache
@@ -61,9 +62,14 @@ def chapter_detail(
             learner=request.user, chapter=page.chapter
         )
     # What a chapter page shows depends on who asks: PrivateByDefaultMiddleware keeps it
-    # out of shared caches (the page cache keeps only the visitor's page).
-    response = render(
-        request, "catalog/chapter_detail.html", {"page": page, "mine": mine}
+    # out of shared caches (the page cache keeps only the visitor's page). All but the
+    # viewer's own parts is rendered once per version and access (revise/shells.py).
+    response = shell_render(
+        request,
+        "catalog/chapter_detail.html",
+        key=(page.version, page.unlocked),
+        shared={"page": page},
+        own={"mine": mine},
     )
     if mine is None and page.locked_html is None:
         return visitor_page(response)

@@ -551,6 +551,9 @@ class DeckCardPage:
     cards: tuple[deck_page.PageCard, ...] = field(repr=False)
     marks: dict[int, queue_sql.Mark] = field(repr=False)
     signed_in: bool = False
+    # What the page's shared part (its number, the deck's size) depends on: the deck,
+    # its import, the viewer's access to locked cards and the page's number.
+    shared_key: tuple = ()
 
     @property
     def rows(self) -> list[DeckRow]:
@@ -633,4 +636,11 @@ def deck_card_list(*, deck: Deck, learner: Any, page: Any = 1) -> DeckCardPage:
         cards=cards,
         marks=marks,
         signed_in=signed_in,
+        shared_key=(
+            course.pk,
+            course.imported_at,
+            chapter_id,
+            locked_ok,
+            page_obj.number,
+        ),
     )

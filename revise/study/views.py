@@ -15,6 +15,7 @@ from django.views.decorators.http import (
 
 from revise.accounts.access import can_read_locked
 from revise.accounts.views import safe_next
+from revise.shells import shell_render
 from revise.study import anki, fitting, selectors, services
 from revise.study.forms import AnswerForm, LearnerSettingsForm
 from revise.study.models import Card
@@ -46,20 +47,28 @@ def deck_detail(
     request: HttpRequest, course_slug: str, chapter_slug: str | None = None
 ) -> HttpResponse:
     deck = _deck(course_slug, chapter_slug)
-    signed_in = request.user.is_authenticated
-    context = {
-        "deck": deck,
-        "deck_links": selectors.deck_links(deck=deck),
-        "cards": selectors.deck_card_list(
-            deck=deck, learner=request.user, page=request.GET.get("page", 1)
-        ),
-        "counts": selectors.deck_counts(
+    cards = selectors.deck_card_list(
+        deck=deck, learner=request.user, page=request.GET.get("page", 1)
+    )
+    counts = None
+    if request.user.is_authenticated:
+        counts = selectors.deck_counts(
             deck=deck, learner=request.user, now=timezone.now()
         )
-        if signed_in
-        else None,
-    }
-    return render(request, "study/deck_detail.html", context)
+    # The deck, its links and which page of cards: the same for every viewer with the
+    # same access, rendered once per import (revise/shells.py); the rows' states and
+    # the counts are the viewer's own.
+    return shell_render(
+        request,
+        "study/deck_detail.html",
+        key=cards.shared_key,
+        shared={
+            "deck": deck,
+            "deck_links": selectors.deck_links(deck=deck),
+            "card_page": cards.page,
+        },
+        own={"cards": cards, "counts": counts},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
