@@ -70,5 +70,10 @@ def test_the_backend_reads_the_account_with_django_types():
     read = AccountBackend().get_user(user.pk)
     assert read == user and read.is_active is True
     assert read.last_login == user.last_login and read.date_joined == user.date_joined
+    from_orm = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        value, expected = getattr(read, field.attname), getattr(from_orm, field.attname)
+        assert (value, type(value)) == (expected, type(expected)), field.attname
+    assert read._state.adding is False and read._state.db == from_orm._state.db
     assert AccountBackend().get_user(user.pk + 1000) is None
     assert AccountBackend().get_user("not a number") is None
