@@ -10,17 +10,20 @@ viewer's access, as ``revise/accounts/access.py`` decides it, into the key).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
+F = TypeVar("F", bound=Callable[..., Any])
 
 logger = logging.getLogger(__name__)
 
 _memos: list[Memo] = []
+_kept_functions: list[Any] = []
 
 
 class Memo(Generic[V]):
@@ -50,10 +53,27 @@ class Memo(Generic[V]):
             self._entries.clear()
 
 
+def kept_per_import(maxsize: int) -> Callable[[F], F]:
+    """``functools.lru_cache`` for a function whose arguments say which import it reads
+    (a course's import time, say), so that what it kept is never stale; forgotten by
+    :func:`memos_clear` with the memos."""
+
+    def keep(function: F) -> F:
+        kept = functools.lru_cache(maxsize=maxsize)(function)
+        _kept_functions.append(kept)
+        return kept  # type: ignore[return-value]
+
+    return keep
+
+
 def memos_clear() -> None:
-    """Forget every memo's entries (tests: each test's database is new, and keys repeat)."""
+    """Forget everything kept per process: every memo's entries and every
+    :func:`kept_per_import` function's (tests: each test's database is new, and keys
+    repeat)."""
     for memo in _memos:
         memo.clear()
+    for function in _kept_functions:
+        function.cache_clear()
 
 
 def shared_kept(key: str, make: Callable[[], V], *, timeout: int) -> V:

@@ -86,9 +86,5 @@ def _process_caches_emptied() -> object:
     repeat."""
     yield
     from revise.memo import memos_clear
-    from revise.study.deck_page import cache_clear as deck_page_clear
-    from revise.study.selectors import deck_cache_clear
 
     memos_clear()
-    deck_cache_clear()
-    deck_page_clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import caches
 
-from revise.memo import Memo, memos_clear, shared_kept
+from revise.memo import Memo, kept_per_import, memos_clear, shared_kept
 
 
 def test_a_memo_keeps_the_latest_entries_and_makes_each_once():
@@ -24,6 +24,20 @@ def test_a_memo_keeps_the_latest_entries_and_makes_each_once():
     memos_clear()
     memo.get("a", make("a"))
     assert made[-1] == "a"
+
+
+def test_a_function_kept_per_import_is_forgotten_with_the_memos():
+    made: list[int] = []
+
+    @kept_per_import(maxsize=2)
+    def double(number: int) -> int:
+        made.append(number)
+        return 2 * number
+
+    assert [double(1), double(1), double(2)] == [2, 2, 4]
+    assert made == [1, 2]
+    memos_clear()
+    assert double(1) == 2 and made == [1, 2, 1]
 
 
 @pytest.mark.django_db

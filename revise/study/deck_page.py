@@ -32,6 +32,7 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from revise.catalog.models import Chapter
+from revise.memo import kept_per_import
 from revise.study import queue_sql
 from revise.study.models import Card
 
@@ -85,7 +86,7 @@ def live_card_query(
     return cards.order_by("sequence")
 
 
-@functools.lru_cache(maxsize=1024)
+@kept_per_import(maxsize=1024)
 def deck_size(
     course_id: int, imported_at: datetime, chapter_id: int | None, locked_ok: bool
 ) -> int:
@@ -96,7 +97,7 @@ def deck_size(
 # A page holds up to 200 cards, each card's HTML kept once: some 0.2 MB for the sample
 # course's. 64 pages bound a process's memo to some 15 MB; a course's pages are read
 # again only while its import is the latest.
-@functools.lru_cache(maxsize=64)
+@kept_per_import(maxsize=64)
 def page_cards(
     course_id: int,
     course_slug: str,
@@ -168,7 +169,7 @@ class DeckLinks(NamedTuple):
     chapter_decks: SafeString
 
 
-@functools.lru_cache(maxsize=256)
+@kept_per_import(maxsize=256)
 def deck_links(
     course_id: int,
     course_slug: str,
@@ -202,13 +203,6 @@ def deck_links(
         settings=reverse("study:settings"),
         chapter_decks=decks,
     )
-
-
-def cache_clear() -> None:
-    """Forget every deck's kept rows, sizes and links (tests: every database is new)."""
-    page_cards.cache_clear()
-    deck_size.cache_clear()
-    deck_links.cache_clear()
 
 
 def status(mark: queue_sql.Mark | None) -> str:

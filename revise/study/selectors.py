@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -16,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from revise.accounts.access import can_read_locked
 from revise.catalog.models import Chapter, Course
+from revise.memo import kept_per_import
 from revise.study import deck_page, newcards, queue_sql, scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog
 from revise.study.services import (
@@ -100,7 +100,7 @@ class ChapterList(Sequence):
         return next((self[i] for i, row in enumerate(self._rows) if row[0] == pk), None)
 
 
-@functools.lru_cache(maxsize=512)
+@kept_per_import(maxsize=512)
 def _chapter_rows(course_id: int, imported_at: datetime) -> tuple[tuple, ...]:
     """A course's live chapters (key, slug, title, position) as of an import: they
     change only when an import changes the course, which moves ``imported_at``."""
@@ -109,11 +109,6 @@ def _chapter_rows(course_id: int, imported_at: datetime) -> tuple[tuple, ...]:
         .order_by("position")
         .values_list("pk", "slug", "title", "position")
     )
-
-
-def deck_cache_clear() -> None:
-    """Forget the chapters kept per course (tests: every database is new)."""
-    _chapter_rows.cache_clear()
 
 
 def live_cards(*, course: Course, chapter: Chapter | None = None) -> QuerySet[Card]:
