@@ -300,6 +300,17 @@ def _next_due_sql(deck: DeckFilter, *, after: datetime) -> tuple[str, list[Any]]
     )
 
 
+class SessionCounts(NamedTuple):
+    learning: int
+    due: int
+    next_due: datetime | None
+    new: int  # never seen, from ``unseen_from``, up to ``unseen_limit``
+    # With ``totals_from`` (the deck page): every card never seen from there, and the
+    # deck's live cards the learner suspended.
+    unseen: int | None = None
+    suspended: int | None = None
+
+
 def session_counts(
     deck: DeckFilter,
     *,
@@ -307,12 +318,14 @@ def session_counts(
     after: datetime,
     unseen_from: int = 0,
     unseen_limit: int = 0,
-) -> tuple[int, int, datetime | None, int]:
+    totals_from: int | None = None,
+) -> SessionCounts:
     """In one statement: the learner's learning cards in the deck, their review cards
     due before ``due_before``, when the next card falls due after ``after``
     (:func:`count_states`, :func:`next_due_after`), and how many cards from
     ``unseen_from`` they have never seen, up to ``unseen_limit``
-    (:func:`count_unseen`)."""
+    (:func:`count_unseen`); with ``totals_from``, also every card never seen from
+    there and the deck's suspended cards (:func:`_unseen_and_suspended_sql`)."""
     learning, learning_params = _count_states_sql(
         deck, states=LEARNING_STATES, due_before=None
     )
@@ -326,14 +339,24 @@ def session_counts(
             deck, unseen_from, unseen_limit, "c.id"
         )
         unseen = f"SELECT COUNT(*) FROM ({batch}) n"
+    totals, totals_params = "", []
+    if totals_from is not None:
+        totals, totals_params = _unseen_and_suspended_sql(deck, totals_from)
+        totals = f", {totals}"
     row = _rows(
-        f"SELECT ({learning}), ({due}), ({upcoming}), ({unseen})",
-        [*learning_params, *due_params, *upcoming_params, *unseen_params],
+        f"SELECT ({learning}), ({due}), ({upcoming}), ({unseen}){totals}",
+        [
+            *learning_params,
+            *due_params,
+            *upcoming_params,
+            *unseen_params,
+            *totals_params,
+        ],
     )[0]
     new = row[3]
     if new < unseen_limit:  # the next live cards hold too few: look further
         new = len(_unseen_rest(deck, unseen_from, unseen_limit, "c.id"))
-    return row[0], row[1], _datetime(row[2]), new
+    return SessionCounts(row[0], row[1], _datetime(row[2]), new, *row[4:])
 
 
 def _datetime(value: Any) -> datetime | None:
@@ -424,9 +447,9 @@ def count_unseen(deck: DeckFilter, *, start: int, limit: int | None = None) -> i
     return _value(f"SELECT COUNT(*) {where}", params)
 
 
-def count_unseen_and_suspended(deck: DeckFilter, *, start: int) -> tuple[int, int]:
-    """How many cards from ``start`` the learner has never seen, and how many of the
-    deck's live cards they suspended: one statement (the deck page's)."""
+def _unseen_and_suspended_sql(deck: DeckFilter, start: int) -> tuple[str, list[Any]]:
+    """Two select items: how many cards from ``start`` the learner has never seen, and
+    how many of the deck's live cards they suspended (the deck page's counts)."""
     where, params = _unseen_where(deck, start)
     cards = ["c.course_id = %s", "c.retired_at IS NULL"]
     card_params: list[Any] = [deck.course_id]
@@ -435,13 +458,12 @@ def count_unseen_and_suspended(deck: DeckFilter, *, start: int) -> tuple[int, in
         card_params.append(deck.chapter_id)
     if not deck.locked_ok:
         cards.append("NOT c.locked")
-    rows = _rows(
-        f"SELECT (SELECT COUNT(*) {where}), (SELECT COUNT(*) FROM {SUSPENSION} u"
+    return (
+        f"(SELECT COUNT(*) {where}), (SELECT COUNT(*) FROM {SUSPENSION} u"
         f" JOIN {CARD} c ON c.id = u.card_id WHERE u.learner_id = %s"
         f" AND {' AND '.join(cards)})",
         [*params, deck.learner_id, *card_params],
     )
-    return rows[0][0], rows[0][1]
 
 
 def cursor_row(*, learner_id: int, course_id: int) -> tuple[int, datetime] | None:

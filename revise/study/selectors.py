@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -274,24 +274,37 @@ def study_counts(
 ) -> StudyCounts:
     """The counts a study session shows. ``today``: :func:`today_get`, if the caller has it."""
     today = today or today_get(learner=learner, now=now, course=deck.course)
+    return _study_counts(deck, learner, now, today)[0]
+
+
+def _study_counts(
+    deck: Deck, learner: Any, now: datetime, today: Today, *, totals: bool = False
+) -> tuple[StudyCounts, queue_sql.SessionCounts]:
+    """:func:`study_counts`, and the row they came from (with ``totals``, the deck
+    page's counts of cards never seen and suspended too)."""
     queue = _queue(deck, learner)
     # Small subqueries, each led by the (learner, course, state, due) index, beat one
     # aggregate that walks every state of a large deck; one statement holds them.
     allowance = today.new_allowance(learner, deck.course, now)
-    learning, due, upcoming, new_today = queue_sql.session_counts(
+    start = today.new_start(learner, deck.course)
+    row = queue_sql.session_counts(
         queue,
         due_before=today.day.end,
         after=now,
-        unseen_from=today.new_start(learner, deck.course) if allowance else 0,
+        unseen_from=start if allowance else 0,
         unseen_limit=allowance,
+        # New: every card before the learner's cursor is seen or suspended, so the
+        # cards never seen are counted from there, not by subtracting every state.
+        totals_from=start if totals else None,
     )
+    learning, due, upcoming, new_today = row.learning, row.due, row.next_due, row.new
     due += sum(
         1
         for state in _planned(deck, learner, now, today).values()
         if state.state not in queue_sql.LEARNING_STATES
         and not (state.state == queue_sql.REVIEW_STATE and state.due < today.day.end)
     )
-    return StudyCounts(
+    counts = StudyCounts(
         new_today=new_today,
         learning=learning,
         due=due,
@@ -299,6 +312,7 @@ def study_counts(
         next_due_in=scheduling.interval_label(upcoming - now) if upcoming else "",
         time_zone=today.prefs.time_zone,
     )
+    return counts, row
 
 
 @dataclass(frozen=True)
@@ -313,12 +327,7 @@ class DeckCounts(StudyCounts):
 def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
     """New, learning and due counts of a deck for a learner, and when the next card is due."""
     today = today_get(learner=learner, now=now, course=deck.course)
-    session = study_counts(deck=deck, learner=learner, now=now, today=today)
-    # New: every card before the learner's cursor is seen or suspended, so the cards
-    # never seen are counted from there, not by subtracting every state of the deck.
-    new, suspended = queue_sql.count_unseen_and_suspended(
-        _queue(deck, learner), start=today.new_start(learner, deck.course)
-    )
+    session, row = _study_counts(deck, learner, now, today, totals=True)
     course = deck.course
     cards = deck_page.deck_size(
         course.pk,
@@ -327,7 +336,10 @@ def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
         can_read_locked(learner),
     )
     return DeckCounts(
-        **asdict(session), new=new, total=cards - suspended, suspended=suspended
+        **vars(session),
+        new=row.unseen,
+        total=cards - row.suspended,
+        suspended=row.suspended,
     )
 
 
