@@ -8,6 +8,10 @@ wrk (``wrk -t2 -c32 -d5s --latency``) right after loading the bare view, so a bu
 slows both and their ratio holds:
 
 - the anonymous chapter page, the same page signed in, and the course deck signed in;
+- the signed-in floor: a view that only reads the request's session and account and
+  answers the account's key, through all of Revise's middleware (Revise with
+  ``bench/hello/floor.py``'s view added, on a third server): what any signed-in page
+  costs before its own work, and so the most a signed-in page's ratio can be;
 - the study loop: a Python client rates a card (POST with the CSRF token and the card's
   fields) and gets the next one (following the redirect, if any), p50 and p99.
 
@@ -23,7 +27,7 @@ measured checkout instead (as it shipped). The bare view always comes from this 
 
     .venv/bin/python bench/http_bench.py [--rounds 3] [--duration 5] [--workers N]
         [--rev 983dee6 | --root DIR] [--own-flags] [--gunicorn-arg=--preload ...]
-        [--pages chapter,chapter-signed-in,deck,study]
+        [--pages chapter,chapter-signed-in,deck,signed-in-floor,study]
 
 Needs wrk (Debian and Ubuntu: ``apt-get install wrk``).
 """
@@ -58,6 +62,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from revise.serving import default_workers, gunicorn_argv  # noqa: E402
+
+FLOOR_PATH = "/bench/signed-in-floor/"  # bench/hello/floor.py's view
 
 CONNECTIONS = 32
 WRK_THREADS = 2
@@ -119,6 +125,7 @@ class Page:
     name: str
     path: str
     cookie: str | None
+    floor: bool = False  # served by Revise with bench/hello/floor.py's view added
     runs: list[Load] = field(default_factory=list)
     ratios: list[float] = field(default_factory=list)
 
@@ -412,15 +419,16 @@ def prepare(root: Path, env: dict[str, str], users: int) -> dict:
     return json.loads(command([sys.executable, "-c", SETUP, str(users)], root, env))
 
 
-def check_pages(bare: int, app: int, pages: list[Page]) -> None:
+def check_pages(bare: int, app: int, floor: int | None, pages: list[Page]) -> None:
     """Every page answers 200, and the signed-in ones are really signed in."""
     status, text = get(bare, "/")
     assert status == 200 and text == "hello", f"bare view: {status} {text[:80]!r}"
     for page in pages:
         for _ in range(3):  # every worker past its first request, more or less
-            status, text = get(app, page.path, page.cookie)
+            status, text = get(floor if page.floor else app, page.path, page.cookie)
         assert status == 200, f"{page.name} {page.path}: {status}"
-        signed_in = "Sign out" in text
+        # The floor view answers the account's key ("None" for a visitor).
+        signed_in = text.isdigit() if page.floor else "Sign out" in text
         assert signed_in == bool(page.cookie), f"{page.name}: signed in {signed_in}"
 
 
@@ -462,8 +470,8 @@ def main() -> int:
     )
     parser.add_argument(
         "--pages",
-        default="chapter,chapter-signed-in,deck,study",
-        help="which to measure, comma-separated (default: all four)",
+        default="chapter,chapter-signed-in,deck,signed-in-floor,study",
+        help="which to measure, comma-separated (default: all five)",
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -514,12 +522,13 @@ def run(
         Page("chapter", chapter, None),
         Page("chapter-signed-in", chapter, cookies[0]),
         Page("deck", f"/decks/{made['course']}/", cookies[0]),
+        Page("signed-in-floor", FLOOR_PATH, cookies[0], floor=True),
     ]
     chosen = set(args.pages.split(","))
     pages = [page for page in pages if page.name in chosen]
     study_path = f"/study/{made['course']}/"
 
-    app_port, bare_port = free_port(), free_port()
+    app_port, bare_port, floor_port = free_port(), free_port(), free_port()
     app_argv = gunicorn_argv("127.0.0.1", app_port, workers) + args.gunicorn_arg
     bare_argv = gunicorn_argv("127.0.0.1", bare_port, workers) + args.gunicorn_arg
     bare_argv[bare_argv.index("revise.wsgi:application")] = "hello.wsgi:application"
@@ -529,6 +538,15 @@ def run(
         if key not in {"DJANGO_SETTINGS_MODULE", "PYTHONPATH"}
     }
     bare_env["PYTHONPATH"] = str(ROOT / "bench")
+    # The signed-in floor: the measured Revise, with one view more (bench/hello/floor.py).
+    floor_argv = gunicorn_argv("127.0.0.1", floor_port, workers) + args.gunicorn_arg
+    floor_argv[floor_argv.index("revise.wsgi:application")] = "hello.floor:application"
+    floor_env = {**env, "PYTHONPATH": os.pathsep.join([str(root), str(ROOT / "bench")])}
+    floor_server = (
+        gunicorn(floor_argv, floor_env, root, work / "floor.log", floor_port)
+        if any(page.floor for page in pages)
+        else contextlib.nullcontext(None)
+    )
     flags = " ".join(app_argv[3:]).replace(str(app_port), "PORT")
     print(f"\nmeasuring {root} · gunicorn {flags}")
     print(
@@ -543,16 +561,18 @@ def run(
         gunicorn(
             bare_argv, bare_env, ROOT, work / "hello.log", bare_port
         ) as bare_master,
+        floor_server as floor_master,
     ):
-        check_pages(bare_port, app_port, pages)
+        check_pages(bare_port, app_port, floor_port, pages)
         for n in range(args.rounds):
             progress(f"round {n + 1} of {args.rounds}")
             for page in pages:
                 before = wrk(bare_port, "/", None, args.duration, bare_master.pid)
                 bare.runs.append(before)
-                load = wrk(
-                    app_port, page.path, page.cookie, args.duration, app_master.pid
+                port, master = (
+                    (floor_port, floor_master) if page.floor else (app_port, app_master)
                 )
+                load = wrk(port, page.path, page.cookie, args.duration, master.pid)
                 page.runs.append(load)
                 page.ratios.append(load.rps / before.rps)
             learners = cookies[1 + n * USERS_PER_ROUND : 1 + (n + 1) * USERS_PER_ROUND]
