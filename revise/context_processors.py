@@ -24,5 +24,5 @@ def _links(prefix: str) -> dict[str, str]:
     return {key: reverse(name) for key, name in FRAME_LINKS.items()}
 
 
-def frame_links(request: HttpRequest) -> dict[str, dict[str, str]]:
+def frame_links(request: HttpRequest | None) -> dict[str, dict[str, str]]:
     return {"links": _links(get_script_prefix())}

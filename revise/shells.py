@@ -19,11 +19,11 @@ and a view calls :func:`shell_render` with two contexts:
   messages), and joins them with the kept text.
 
 Why no viewer's part can end up in another viewer's page: the shell is rendered with
-``shared`` alone, without the request (but its path), the user, a CSRF token or messages, so text
-outside a hole cannot show any of them (a template that tries gets an empty string, and
-the tests compare every shell page with the normally rendered one). What ``shared``
-holds must follow from ``key``: a value that depends on who asks (the locked part)
-goes into the key through the access decision.
+``shared`` alone, without the request (but its path), the user, a CSRF token or
+messages, so text outside a hole cannot show any of them (a template that tries gets an
+empty string, and the tests compare shell pages with normally rendered ones). What
+``shared`` holds must follow from ``key``: a value that depends on who asks (the locked
+part) goes into the key through the access decision.
 
 Outside :func:`shell_render` a hole is just part of the template, so the same template
 also renders normally (``render()``), which is how the tests check the two agree.
@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 from django import template
 from django.http import HttpRequest, HttpResponse
 from django.template import Context, RequestContext, TemplateSyntaxError
-from django.template.base import Node, NodeList, Parser, Token
+from django.template.base import Node, NodeList, Parser, Template, Token
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 
@@ -90,7 +90,7 @@ class Shell:
     """A page's shared text, cut where its holes go: ``texts`` has one more item than
     ``holes``."""
 
-    template: Any  # django.template.base.Template
+    template: Template
     texts: tuple[str, ...]
     holes: tuple[HoleNode, ...]
     shared: Mapping[str, Any]
