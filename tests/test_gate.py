@@ -281,6 +281,24 @@ def test_expired_session_gets_no_locked_marker(client, marked):
     assert leaks(pages, marked) == []
 
 
+def test_pages_a_learner_made_first_give_others_no_locked_marker(client, marked):
+    """Pages kept per process (revise/shells.py, revise/memo.py) after a learner
+    crawled everything: a visitor, a visitor with a session cookie and a deactivated
+    account then get nothing locked from them."""
+    learner = User.objects.create_user("first@example.com", PASSWORD)
+    client.force_login(learner)
+    learner_pages = crawl(client)
+    assert leaks(learner_pages, marked), "the learner saw no locked marker"
+    client.logout()
+    assert leaks(crawl(client), marked) == []
+    client.cookies["sessionid"] = "no-such-session"  # past the cookie-less page cache
+    assert leaks(crawl(client), marked) == []
+    off = User.objects.create_user("off-later@example.com", PASSWORD)
+    client.force_login(off)
+    User.objects.filter(pk=off.pk).update(is_active=False)
+    assert leaks(crawl(client), marked) == []
+
+
 def test_deactivated_account_gets_no_locked_marker(client, marked):
     user = User.objects.create_user("off@example.com", PASSWORD)
     client.force_login(user)
