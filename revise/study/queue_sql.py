@@ -154,7 +154,11 @@ def first_state(
     ``inclusive``, else ``<``), with its card attached, or None. The card carries
     ``last_log_id``, its latest log entry (for its token)."""
     sql, params = _first_state_sql(deck, states, due_by, inclusive)
-    rows = _rows(_with_last_log(sql, card_column="card_id"), [deck.learner_id, *params])
+    rows = _rows(
+        f"SELECT q.*, {_select(Card, 'c')}, {_LAST_LOG} FROM ({sql}) q"
+        f" JOIN {CARD} c ON c.id = q.card_id",
+        [deck.learner_id, *params],
+    )
     return _state_with_last_log(rows[0]) if rows else None
 
 
@@ -182,10 +186,10 @@ def first_learning_and_due(
         )
     # LEFT JOIN from one row: the count comes back when no card does.
     rows = _rows(
-        f"SELECT q.*, (SELECT MAX(l.id) FROM {LOG} l WHERE l.learner_id = %s"
-        f" AND l.card_id = q.card_id), ({count}) FROM (SELECT 1 AS one) x"
+        f"SELECT q.*, {_select(Card, 'c')}, {_LAST_LOG}, ({count})"
+        " FROM (SELECT 1 AS one) x"
         f" LEFT JOIN (SELECT * FROM ({learning}) a UNION ALL SELECT * FROM ({due}) b)"
-        " q ON 1 = 1",
+        f" q ON 1 = 1 LEFT JOIN {CARD} c ON c.id = q.card_id",
         [deck.learner_id, *count_params, *learning_params, *due_params],
     )
     states = [_state_with_last_log(row[:-1]) for row in rows if row[0] is not None]
@@ -196,15 +200,46 @@ def first_learning_and_due(
     )
 
 
+# The latest log entry of the learner (a parameter) for the card of the state ``q``.
+_LAST_LOG = (
+    f"(SELECT MAX(l.id) FROM {LOG} l WHERE l.learner_id = %s AND l.card_id = q.card_id)"
+)
+
+
 def _first_state_sql(
     deck: DeckFilter, states: Sequence[int], due_by: datetime, inclusive: bool
 ) -> tuple[str, list[Any]]:
-    where, params = _states_where(deck, states)
+    """The earliest-due state (its columns only) in ``states`` due by ``due_by`` of a
+    live card of the deck the learner has not suspended.
+
+    The card and the suspension are checked by scalar subqueries, run for the states
+    read in due order until one passes, not by joins: PostgreSQL plans each statement
+    afresh, and planning the joins (with their anti-join) of the learning and the due
+    state took 0.3 ms, against 0.05 ms to run them. The state's card is joined once
+    the state is found."""
+    marks = ", ".join("%s" for _ in states)
     op = "<=" if inclusive else "<"
+    card = ["c.id = s.card_id", "c.retired_at IS NULL"]
+    card_params: list[Any] = []
+    if deck.chapter_id is not None:
+        card.append("c.chapter_id = %s")
+        card_params.append(deck.chapter_id)
+    if not deck.locked_ok:
+        card.append("NOT c.locked")
     return (
-        f"SELECT {_select(CardState, 's')}, {_select(Card, 'c')} {where}"
-        f" AND s.due {op} %s ORDER BY s.due LIMIT 1",
-        [*params, _when(due_by)],
+        f"SELECT {_select(CardState, 's')} FROM {STATE} s WHERE s.learner_id = %s"
+        f" AND s.course_id = %s AND s.state IN ({marks}) AND s.due {op} %s"
+        f" AND (SELECT c.id FROM {CARD} c WHERE {' AND '.join(card)}) IS NOT NULL"
+        f" AND (SELECT u.id FROM {SUSPENSION} u WHERE u.learner_id = %s"
+        " AND u.card_id = s.card_id) IS NULL ORDER BY s.due LIMIT 1",
+        [
+            deck.learner_id,
+            deck.course_id,
+            *states,
+            _when(due_by),
+            *card_params,
+            deck.learner_id,
+        ],
     )
 
 
@@ -212,16 +247,6 @@ def _state_with_last_log(row: Sequence[Any]) -> CardState:
     state = _state_with_card(row[:-1])
     state.card.last_log_id = row[-1]
     return state
-
-
-def _with_last_log(sql: str, *, card_column: str) -> str:
-    """``sql`` with one more column: the latest log entry of the learner (a parameter
-    before ``sql``'s own) for the card whose key is its column ``card_column``. Computed for the
-    rows the statement returns only, not for every row it sorts."""
-    return (
-        f"SELECT q.*, (SELECT MAX(l.id) FROM {LOG} l WHERE l.learner_id = %s"
-        f" AND l.card_id = q.{card_column}) FROM ({sql}) q"
-    )
 
 
 def _state_with_card(row: Sequence[Any]) -> CardState:
