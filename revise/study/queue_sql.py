@@ -564,14 +564,16 @@ def studied_since(
 def _introduced_sql(
     *, learner_id: int, since: datetime, course_id: int | None
 ) -> tuple[str, list[Any]]:
+    """Led by the partial index ``review_introduced`` of first answers, whose condition
+    is written out (SQLite uses a partial index only for a condition it can read)."""
     course = ""
-    params: list[Any] = [learner_id, _when(since), ReviewLog.Kind.REVIEW]
+    params: list[Any] = [learner_id, _when(since)]
     if course_id is not None:
         course = f" AND r.card_id IN (SELECT id FROM {CARD} WHERE course_id = %s)"
         params.append(course_id)
     return (
         f"SELECT COUNT(*) FROM {LOG} r WHERE r.learner_id = %s AND r.reviewed_at >= %s"
-        " AND r.kind = %s AND r.state_before IS NULL"
+        f" AND r.kind = '{ReviewLog.Kind.REVIEW.value}' AND r.state_before IS NULL"
         f" AND NOT EXISTS (SELECT 1 FROM {LOG} u WHERE u.undoes_id = r.id){course}",
         params,
     )
