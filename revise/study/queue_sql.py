@@ -618,6 +618,20 @@ def settings_row(*, learner_id: int, lock: bool = False) -> LearnerSettings | No
     return _instance(LearnerSettings, SETTINGS_FIELDS, rows[0]) if rows else None
 
 
+def settings_count_review(*, learner_id: int, by: int = 1) -> LearnerSettings | None:
+    """Add ``by`` to the learner's count of reviews since their last fit and return
+    their settings row as it now is, locked until the transaction ends (an ``UPDATE``
+    locks the row as ``FOR UPDATE`` does, and waits for the lock in the same way);
+    None if they have no row. Recording an answer takes its lock with this, one
+    statement instead of a locking read and, later, an update of the count."""
+    rows = _rows(
+        f"UPDATE {SETTINGS} SET reviews_since_fit = reviews_since_fit + %s"
+        f" WHERE learner_id = %s RETURNING {', '.join(_columns(LearnerSettings))}",
+        [by, learner_id],
+    )
+    return _instance(LearnerSettings, SETTINGS_FIELDS, rows[0]) if rows else None
+
+
 def token_used(*, learner_id: int, token: str) -> bool:
     return bool(
         _rows(

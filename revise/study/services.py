@@ -32,20 +32,29 @@ from revise.study.models import (
 from revise.study.scheduling import Memory, Rating
 
 
-def _lock_learner(learner: Any) -> LearnerSettings:
+def _lock_learner(learner: Any, *, count_review: bool = False) -> LearnerSettings:
     """Lock the learner's settings row, making it (with the defaults) if it is missing.
 
     Not ``get_or_create``: two first writes at once would both miss the row, and the
     second INSERT would fail on the unique learner (PostgreSQL logs every such error).
     ``INSERT … ON CONFLICT DO NOTHING`` (SQLite: ``INSERT OR IGNORE``) waits for the other
     transaction instead and inserts nothing; the locking select then finds its row.
+
+    ``count_review``: lock it by counting one more review since the last fit
+    (:func:`queue_sql.settings_count_review`); the row returned holds the new count.
     """
-    prefs = queue_sql.settings_row(learner_id=learner.pk, lock=True)
+
+    def lock() -> LearnerSettings | None:
+        if count_review:
+            return queue_sql.settings_count_review(learner_id=learner.pk)
+        return queue_sql.settings_row(learner_id=learner.pk, lock=True)
+
+    prefs = lock()
     if prefs is None:
         LearnerSettings.objects.bulk_create(
             [LearnerSettings(learner=learner)], ignore_conflicts=True
         )
-        prefs = queue_sql.settings_row(learner_id=learner.pk, lock=True)
+        prefs = lock()
     return prefs
 
 
@@ -183,18 +192,19 @@ def card_review_record(
     """
     if not (token_readable(token) and page_readable(page)):
         return ReviewOutcome(False, None, UNREADABLE)
-    prefs = _lock_learner(learner)
+    # The lock counts this answer towards the next fit; a refusal takes it back.
+    prefs = _lock_learner(learner, count_review=True)
     seen = queue_sql.answer_reads(
         learner_id=learner.pk, card_id=card.pk, course_id=card.course_id, token=token
     )
     if seen.token_used:
         existing = ReviewLog.objects.get(learner=learner, token=token)
-        return _refusal(existing, card, page)
+        return _uncounted(_refusal(existing, card, page), learner)
     expected = shown_token(
         learner_id=learner.pk, card_id=card.pk, last_log_id=seen.last_log_id
     )
     if not hmac.compare_digest(expected.encode(), token.encode()):
-        return ReviewOutcome(False, None, UNREADABLE)
+        return _uncounted(ReviewOutcome(False, None, UNREADABLE), learner)
     before = memory_of(seen.state)
     in_force = prefs.parameters if prefs.parameters_id else None
     after = scheduling.review(
@@ -230,7 +240,7 @@ def card_review_record(
     )
     if log.pk is None:  # the same token raced in: it is recorded once
         existing = ReviewLog.objects.get(learner=learner, token=token)
-        return _refusal(existing, card, page)
+        return _uncounted(_refusal(existing, card, page), learner)
     log._state.adding = False
     _state_write(
         learner.pk, card.pk, after, course_id=card.course_id, exists=before is not None
@@ -264,19 +274,25 @@ def exam_due_cap(
     return due
 
 
+def _uncounted(outcome: ReviewOutcome, learner: Any) -> ReviewOutcome:
+    """``outcome``, a refusal, after taking back the review its lock counted."""
+    queue_sql.settings_count_review(learner_id=learner.pk, by=-1)
+    return outcome
+
+
 def _fit_count(prefs: LearnerSettings) -> None:
-    """Count one more review; queue a background fit once enough have come in.
+    """Queue a background fit once enough reviews have come in (``prefs``: as locked,
+    with this review counted) and start counting again.
 
     The fit itself runs in the task worker, never here (revise/study/fitting.py).
     """
     from revise.study import fitting
 
-    prefs.reviews_since_fit += 1
     due = fitting.MIN_REVIEWS if prefs.last_fit_id is None else fitting.FIT_EVERY
     if prefs.reviews_since_fit >= due:
         fitting.fit_enqueue(learner_id=prefs.learner_id)
         prefs.reviews_since_fit = 0
-    queue_sql.fit_counter_set(settings_id=prefs.pk, value=prefs.reviews_since_fit)
+        queue_sql.fit_counter_set(settings_id=prefs.pk, value=0)
 
 
 @transaction.atomic
