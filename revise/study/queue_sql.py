@@ -689,18 +689,82 @@ def log_insert(values: dict[str, Any]) -> int | None:
 
     ``ON CONFLICT DO NOTHING`` instead of catching the unique violation: on PostgreSQL
     catching it needs a savepoint around the insert, two more round trips per answer."""
+    return _value(*_log_insert_sql(values))
+
+
+def _log_insert_sql(values: dict[str, Any]) -> tuple[str, list[Any]]:
     fields = [ReviewLog._meta.get_field(name) for name in values]
     params = [
         field.get_db_prep_save(value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
-    rows = _rows(
+    return (
         f"INSERT INTO {LOG} ({', '.join(field.column for field in fields)})"
         f" VALUES ({', '.join('%s' for _ in fields)})"
         " ON CONFLICT DO NOTHING RETURNING id",
         params,
     )
-    return rows[0][0] if rows else None
+
+
+def answer_write(
+    log: dict[str, Any],
+    *,
+    learner_id: int,
+    card_id: int,
+    state: dict[str, Any],
+    exists: bool,
+) -> tuple[int | None, bool]:
+    """Insert the log row ``log`` (as :func:`log_insert`) and, if it went in, set the
+    learner's state of the card to ``state`` (columns; ``exists``: whether it has a
+    state row, which is then updated, else inserted). Returns the log row's id (None:
+    its token was already logged, and nothing was written) and whether the state was
+    written (False: an update found no row).
+
+    One statement on PostgreSQL (the state's write in a ``WITH`` clause that reads the
+    insert's result): a round trip fewer per answer. SQLite, which has no writes in
+    ``WITH``, runs the two statements (without a round trip, in the process)."""
+    insert, insert_params = _log_insert_sql(log)
+    state_params = [_when(v) if isinstance(v, datetime) else v for v in state.values()]
+    if connection.vendor != "postgresql":
+        log_id = _value(insert, insert_params)
+        if log_id is None:
+            return None, False
+        if exists:
+            return log_id, state_update(
+                learner_id=learner_id, card_id=card_id, values=state
+            )
+        _state_insert(learner_id=learner_id, card_id=card_id, values=state)
+        return log_id, True
+    if exists:
+        names = ", ".join(f"{name} = %s" for name in state)
+        write = (
+            f"UPDATE {STATE} SET {names} WHERE learner_id = %s AND card_id = %s"
+            " AND EXISTS (SELECT 1 FROM l)"
+        )
+        write_params = [*state_params, learner_id, card_id]
+    else:
+        names = ", ".join(["learner_id", "card_id", *state])
+        marks = ", ".join("%s" for _ in range(len(state) + 2))
+        write = f"INSERT INTO {STATE} ({names}) SELECT {marks} FROM l"
+        write_params = [learner_id, card_id, *state_params]
+    rows = _rows(
+        f"WITH l AS ({insert}), w AS ({write} RETURNING 1)"
+        " SELECT (SELECT id FROM l), (SELECT COUNT(*) FROM w)",
+        [*insert_params, *write_params],
+    )
+    log_id, written = rows[0]
+    return log_id, bool(written)
+
+
+def _state_insert(*, learner_id: int, card_id: int, values: dict[str, Any]) -> None:
+    names = ", ".join(["learner_id", "card_id", *values])
+    params = [_when(v) if isinstance(v, datetime) else v for v in values.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {STATE} ({names})"
+            f" VALUES ({', '.join('%s' for _ in range(len(values) + 2))})",
+            [learner_id, card_id, *params],
+        )
 
 
 def state_update(*, learner_id: int, card_id: int, values: dict[str, Any]) -> bool:

@@ -90,12 +90,18 @@ def _state_write(
     if memory is None:
         CardState.objects.filter(learner_id=learner_id, card_id=card_id).delete()
         return
-    fields = memory.to_json() | {"due": memory.due, "last_review": memory.last_review}
-    fields["course_id"] = course_id
+    fields = _state_fields(memory, course_id=course_id)
     if exists is False or not queue_sql.state_update(
         learner_id=learner_id, card_id=card_id, values=fields
     ):
         CardState.objects.create(learner_id=learner_id, card_id=card_id, **fields)
+
+
+def _state_fields(memory: Memory, *, course_id: int) -> dict[str, Any]:
+    """A state row's columns (but the learner and the card) holding ``memory``."""
+    fields = memory.to_json() | {"due": memory.due, "last_review": memory.last_review}
+    fields["course_id"] = course_id
+    return fields
 
 
 def shown_token(*, learner_id: int, card_id: int, last_log_id: int | None) -> str:
@@ -231,20 +237,25 @@ def card_review_record(
         page=page,
         parameters=in_force,
     )
-    log.pk = queue_sql.log_insert(
+    # The log row and the card's new state, written together (one statement on
+    # PostgreSQL); the state only if the row went in.
+    log.pk, written = queue_sql.answer_write(
         {
             field.attname: getattr(log, field.attname)
             for field in ReviewLog._meta.concrete_fields
             if not field.primary_key
-        }
+        },
+        learner_id=learner.pk,
+        card_id=card.pk,
+        state=_state_fields(after, course_id=card.course_id),
+        exists=before is not None,
     )
     if log.pk is None:  # the same token raced in: it is recorded once
         existing = ReviewLog.objects.get(learner=learner, token=token)
         return _uncounted(_refusal(existing, card, page), learner)
     log._state.adding = False
-    _state_write(
-        learner.pk, card.pk, after, course_id=card.course_id, exists=before is not None
-    )
+    if not written:  # a state read under the lock is never gone; in case it is
+        _state_write(learner.pk, card.pk, after, course_id=card.course_id)
     newcards.cursor_advance(
         learner=learner, course=card.course, introduced=before is None, row=seen.cursor
     )
