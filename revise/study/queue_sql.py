@@ -207,10 +207,10 @@ _LAST_LOG = (
 
 
 def _first_state_sql(
-    deck: DeckFilter, states: Sequence[int], due_by: datetime, inclusive: bool
+    deck: DeckFilter, states: Sequence[int], due_by: datetime | None, inclusive: bool
 ) -> tuple[str, list[Any]]:
-    """The earliest-due state (its columns only) in ``states`` due by ``due_by`` of a
-    live card of the deck the learner has not suspended.
+    """The earliest-due state (its columns only) in ``states`` due by ``due_by`` (None:
+    at any time) of a live card of the deck the learner has not suspended.
 
     The card and the suspension are checked by scalar subqueries, run for the states
     read in due order until one passes, not by joins: PostgreSQL plans each statement
@@ -218,7 +218,7 @@ def _first_state_sql(
     state took 0.3 ms, against 0.05 ms to run them. The state's card is joined once
     the state is found."""
     marks = ", ".join("%s" for _ in states)
-    op = "<=" if inclusive else "<"
+    due = "" if due_by is None else f" AND s.due {'<=' if inclusive else '<'} %s"
     card = ["c.id = s.card_id", "c.retired_at IS NULL"]
     card_params: list[Any] = []
     if deck.chapter_id is not None:
@@ -228,7 +228,7 @@ def _first_state_sql(
         card.append("NOT c.locked")
     return (
         f"SELECT {_select(CardState, 's')} FROM {STATE} s WHERE s.learner_id = %s"
-        f" AND s.course_id = %s AND s.state IN ({marks}) AND s.due {op} %s"
+        f" AND s.course_id = %s AND s.state IN ({marks}){due}"
         f" AND (SELECT c.id FROM {CARD} c WHERE {' AND '.join(card)}) IS NOT NULL"
         f" AND (SELECT u.id FROM {SUSPENSION} u WHERE u.learner_id = %s"
         " AND u.card_id = s.card_id) IS NULL ORDER BY s.due LIMIT 1",
@@ -236,7 +236,7 @@ def _first_state_sql(
             deck.learner_id,
             deck.course_id,
             *states,
-            _when(due_by),
+            *([] if due_by is None else [_when(due_by)]),
             *card_params,
             deck.learner_id,
         ],
@@ -520,6 +520,66 @@ def page_reads(
         exam_date,
         None if sequence is None else (sequence, _aware(version)),
         None if last[0] is None else tuple(last),
+    )
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """What a study page reads first (:func:`page_start`)."""
+
+    prefs: LearnerSettings | None
+    exam_date: date | None
+    cursor: tuple[int, datetime] | None
+    last_entry: Any
+    learning: CardState | None  # the first learning state due by the time given
+    review: CardState | None  # the earliest-due review state, due when it may be
+
+
+def page_start(deck: DeckFilter, *, learning_by: datetime) -> PageStart:
+    """:func:`page_reads`, the deck's first learning state due by ``learning_by`` and
+    its earliest-due review state (as :func:`first_state`, the review state due at
+    any time), in one statement.
+
+    Whether that review state is due today needs the learner's study day, from their
+    settings read in the same statement: the caller compares. The earliest-due state
+    is due today if any is."""
+    settings = _select(LearnerSettings, "p")
+    page = [deck.learner_id, deck.learner_id, deck.course_id]
+    page += [deck.learner_id, deck.course_id, deck.learner_id, deck.learner_id]
+    learning, learning_params = _first_state_sql(
+        deck, LEARNING_STATES, learning_by, inclusive=True
+    )
+    review, review_params = _first_state_sql(deck, (REVIEW_STATE,), None, False)
+    rows = _rows(
+        f"SELECT {settings}, e.exam_date, k.sequence, k.course_version,"
+        f" l.id, l.kind, l.card_id, q.*, {_select(Card, 'c')}, {_LAST_LOG}"
+        " FROM (SELECT 1 AS one) x"
+        f" LEFT JOIN {SETTINGS} p ON p.learner_id = %s"
+        f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
+        f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
+        f" LEFT JOIN ({LAST_ENTRY}) l ON 1 = 1"
+        f" LEFT JOIN (SELECT * FROM ({learning}) a UNION ALL SELECT * FROM ({review}) b)"
+        f" q ON 1 = 1 LEFT JOIN {CARD} c ON c.id = q.card_id",
+        [deck.learner_id, *page, *learning_params, *review_params],
+    )
+    size = len(SETTINGS_FIELDS)
+    row = rows[0]
+    prefs = row[:size]
+    exam_date, sequence, version, *last = row[size : size + 6]
+    states = [
+        _state_with_last_log(each[size + 6 :])
+        for each in rows
+        if each[size + 6] is not None
+    ]
+    return PageStart(
+        prefs=None
+        if prefs[0] is None
+        else _instance(LearnerSettings, SETTINGS_FIELDS, prefs),
+        exam_date=exam_date,
+        cursor=None if sequence is None else (sequence, _aware(version)),
+        last_entry=None if last[0] is None else tuple(last),
+        learning=next((s for s in states if s.state in LEARNING_STATES), None),
+        review=next((s for s in states if s.state == REVIEW_STATE), None),
     )
 
 
