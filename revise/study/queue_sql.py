@@ -17,7 +17,13 @@ Each statement is led by an index:
 
 A retired chapter's cards are retired with it by the import, so a card's own
 ``retired_at`` is the only liveness check. Suspended cards are left out with
-``NOT EXISTS`` on the unique (learner, card) suspension index.
+``NOT EXISTS`` on the unique (learner, card) suspension index; the statements that
+find the next learning or due card check both with scalar subqueries instead
+(:func:`_first_state_sql` says why).
+
+PostgreSQL plans every statement afresh (its parameters are put into the text by the
+client), and parsing and planning a statement of several joins takes it longer than
+running it: the study loop's statements are few, and each as plain as it can be.
 
 Only table and column names (from the models' own metadata) and fixed conditions are put
 into the SQL text; every value is a query parameter.
