@@ -33,6 +33,7 @@ into the SQL text; every value is a query parameter.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -67,6 +68,7 @@ def _attnames(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
+@functools.cache  # the study loop's statements write a few of these out each time
 def _select(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{column}" for column in _columns(model))
 

@@ -71,6 +71,7 @@ class ChapterList(Sequence):
     def __init__(self, course: Course, rows: tuple[tuple, ...]) -> None:
         self._course, self._rows = course, rows
         self._made: dict[int, Chapter] = {}  # by index in ``rows``
+        self._places: dict[int, int] | None = None  # index in ``rows`` by key
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -97,7 +98,10 @@ class ChapterList(Sequence):
 
     def by_pk(self, pk: int) -> Chapter | None:
         """The chapter whose key is ``pk``, or None."""
-        return next((self[i] for i, row in enumerate(self._rows) if row[0] == pk), None)
+        if self._places is None:  # a study page asks for its card's chapter
+            self._places = {row[0]: i for i, row in enumerate(self._rows)}
+        place = self._places.get(pk)
+        return None if place is None else self[place]
 
 
 @functools.lru_cache(maxsize=512)
