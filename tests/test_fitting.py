@@ -262,6 +262,31 @@ def test_a_fit_is_queued_after_enough_reviews_and_not_done_in_the_request(
     assert DBTaskResult.objects.count() == 2
 
 
+def test_only_recorded_answers_count_towards_the_next_fit(learner):
+    cards = list(Card.objects.order_by("pk")[:2])
+    token = services.card_token(learner=learner, card_id=cards[0].pk)
+    first = services.card_review_record(
+        learner=learner, card=cards[0], rating=Rating.GOOD, token=token, now=NOW
+    )
+    assert first.recorded
+    count = LearnerSettings.objects.get(learner=learner).reviews_since_fit
+    assert count == 1
+    refused = [
+        # the same answer again, and a token of another card
+        (cards[0], token),
+        (cards[1], token),
+        # a token the card was never shown with
+        (cards[1], "0" * services.TOKEN_LENGTH),
+    ]
+    for card, sent in refused:
+        outcome = services.card_review_record(
+            learner=learner, card=card, rating=Rating.GOOD, token=sent, now=NOW
+        )
+        assert not outcome.recorded
+    assert LearnerSettings.objects.get(learner=learner).reviews_since_fit == count
+    assert ReviewLog.objects.filter(learner=learner).count() == 1
+
+
 def test_answering_through_the_page_queues_the_fit_and_does_not_fit(
     learner, client, monkeypatch
 ):

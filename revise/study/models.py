@@ -245,6 +245,13 @@ class ReviewLog(models.Model):
             models.Index(fields=["learner", "card", "id"]),
             models.Index(fields=["learner", "id"]),  # the learner's last entry (undo)
             models.Index(fields=["learner", "reviewed_at"]),
+            # The learner's first answers of cards (the new cards they started today):
+            # their few rows, not every answer of the day.
+            models.Index(
+                fields=["learner", "reviewed_at"],
+                condition=models.Q(kind="review", state_before__isnull=True),
+                name="review_introduced",
+            ),
         ]
 
     def __str__(self) -> str:

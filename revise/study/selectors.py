@@ -71,6 +71,7 @@ class ChapterList(Sequence):
     def __init__(self, course: Course, rows: tuple[tuple, ...]) -> None:
         self._course, self._rows = course, rows
         self._made: dict[int, Chapter] = {}  # by index in ``rows``
+        self._places: dict[int, int] | None = None  # index in ``rows`` by key
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -97,7 +98,10 @@ class ChapterList(Sequence):
 
     def by_pk(self, pk: int) -> Chapter | None:
         """The chapter whose key is ``pk``, or None."""
-        return next((self[i] for i, row in enumerate(self._rows) if row[0] == pk), None)
+        if self._places is None:  # a study page asks for its card's chapter
+            self._places = {row[0]: i for i, row in enumerate(self._rows)}
+        place = self._places.get(pk)
+        return None if place is None else self[place]
 
 
 @kept_per_import(maxsize=512)
@@ -233,18 +237,56 @@ def today_get(*, learner: Any, now: datetime, course: Course | None = None) -> T
     entry come in the settings' statement."""
     if course is None:
         prefs = learner_settings_get(learner=learner)
-        known: dict[str, Any] = {}
-    else:
-        row, exam_date, cursor, last_entry = queue_sql.page_reads(
-            learner_id=learner.pk, course_id=course.pk
-        )
-        prefs = row or LearnerSettings(learner=learner)
-        known = {
-            "exam_dates": {course.pk: exam_date},
-            "cursors": {course.pk: cursor},
-            "last_entry": last_entry,
-        }
-    return Today(prefs=prefs, day=study_day(prefs=prefs, now=now), **known)
+        return Today(prefs=prefs, day=study_day(prefs=prefs, now=now))
+    row, exam_date, cursor, last_entry = queue_sql.page_reads(
+        learner_id=learner.pk, course_id=course.pk
+    )
+    return _today(learner, now, course, row, exam_date, cursor, last_entry)
+
+
+def _today(
+    learner: Any,
+    now: datetime,
+    course: Course,
+    row: LearnerSettings | None,
+    exam_date: Any,
+    cursor: Any,
+    last_entry: Any,
+) -> Today:
+    prefs = row or LearnerSettings(learner=learner)
+    return Today(
+        prefs=prefs,
+        day=study_day(prefs=prefs, now=now),
+        exam_dates={course.pk: exam_date},
+        cursors={course.pk: cursor},
+        last_entry=last_entry,
+    )
+
+
+def study_start(
+    *, deck: Deck, learner: Any, now: datetime
+) -> tuple[Today, StudyCard | None]:
+    """What a study page reads first: the learner's :class:`Today` (as
+    :func:`today_get` with the deck's course) and the next card (as
+    :func:`study_next`). Their settings and the deck's first learning and review
+    states come in one statement (:func:`queue_sql.page_start`)."""
+    start = queue_sql.page_start(_queue(deck, learner), learning_by=now)
+    today = _today(
+        learner,
+        now,
+        deck.course,
+        start.prefs,
+        start.exam_date,
+        start.cursor,
+        start.last_entry,
+    )
+    review = start.review
+    if review is not None and not review.due < today.day.end:
+        review = None  # the earliest review is not due today: none is
+    item = _study_next(
+        deck=deck, learner=learner, now=now, today=today, first=(start.learning, review)
+    )
+    return today, item
 
 
 def _queue(deck: Deck, learner: Any) -> queue_sql.DeckFilter:
@@ -374,14 +416,30 @@ def study_next(
     the overdue pile is spread over the next days this way), then its new cards, and
     only then any other due card, for a learner who studies beyond the day's plan.
     """
-    today = today or today_get(learner=learner, now=now, course=deck.course)
+    if today is None:
+        return study_start(deck=deck, learner=learner, now=now)[1]
+    return _study_next(deck=deck, learner=learner, now=now, today=today)
+
+
+def _study_next(
+    *,
+    deck: Deck,
+    learner: Any,
+    now: datetime,
+    today: Today,
+    first: tuple[CardState | None, CardState | None] | None = None,
+) -> StudyCard | None:
+    """:func:`study_next`. ``first``: the deck's first learning state due by ``now``
+    and first review state due today, if the caller read them."""
     queue = _queue(deck, learner)
     planned = today.exam_day(learner, deck.course, now) is not None
-    if planned:
+    first_due: list[CardState | None] = []
+    if first is not None:
+        learning, first_due = first[0], [first[1]]
+    elif planned:
         learning = queue_sql.first_state(
             queue, states=queue_sql.LEARNING_STATES, due_by=now, inclusive=True
         )
-        first_due: list[CardState | None] = []
     else:  # both in one statement: the due card is wanted whenever no learning one is
         unknown = "today" not in today.introduced
         learning, due_state, introduced = queue_sql.first_learning_and_due(

@@ -32,20 +32,29 @@ from revise.study.models import (
 from revise.study.scheduling import Memory, Rating
 
 
-def _lock_learner(learner: Any) -> LearnerSettings:
+def _lock_learner(learner: Any, *, count_review: bool = False) -> LearnerSettings:
     """Lock the learner's settings row, making it (with the defaults) if it is missing.
 
     Not ``get_or_create``: two first writes at once would both miss the row, and the
     second INSERT would fail on the unique learner (PostgreSQL logs every such error).
     ``INSERT … ON CONFLICT DO NOTHING`` (SQLite: ``INSERT OR IGNORE``) waits for the other
     transaction instead and inserts nothing; the locking select then finds its row.
+
+    ``count_review``: lock it by counting one more review since the last fit
+    (:func:`queue_sql.settings_count_review`); the row returned holds the new count.
     """
-    prefs = queue_sql.settings_row(learner_id=learner.pk, lock=True)
+
+    def lock() -> LearnerSettings | None:
+        if count_review:
+            return queue_sql.settings_count_review(learner_id=learner.pk)
+        return queue_sql.settings_row(learner_id=learner.pk, lock=True)
+
+    prefs = lock()
     if prefs is None:
         LearnerSettings.objects.bulk_create(
             [LearnerSettings(learner=learner)], ignore_conflicts=True
         )
-        prefs = queue_sql.settings_row(learner_id=learner.pk, lock=True)
+        prefs = lock()
     return prefs
 
 
@@ -81,12 +90,18 @@ def _state_write(
     if memory is None:
         CardState.objects.filter(learner_id=learner_id, card_id=card_id).delete()
         return
-    fields = memory.to_json() | {"due": memory.due, "last_review": memory.last_review}
-    fields["course_id"] = course_id
+    fields = _state_fields(memory, course_id=course_id)
     if exists is False or not queue_sql.state_update(
         learner_id=learner_id, card_id=card_id, values=fields
     ):
         CardState.objects.create(learner_id=learner_id, card_id=card_id, **fields)
+
+
+def _state_fields(memory: Memory, *, course_id: int) -> dict[str, Any]:
+    """A state row's columns (but the learner and the card) holding ``memory``."""
+    fields = memory.to_json() | {"due": memory.due, "last_review": memory.last_review}
+    fields["course_id"] = course_id
+    return fields
 
 
 def shown_token(*, learner_id: int, card_id: int, last_log_id: int | None) -> str:
@@ -183,18 +198,19 @@ def card_review_record(
     """
     if not (token_readable(token) and page_readable(page)):
         return ReviewOutcome(False, None, UNREADABLE)
-    prefs = _lock_learner(learner)
+    # The lock counts this answer towards the next fit; a refusal takes it back.
+    prefs = _lock_learner(learner, count_review=True)
     seen = queue_sql.answer_reads(
         learner_id=learner.pk, card_id=card.pk, course_id=card.course_id, token=token
     )
     if seen.token_used:
         existing = ReviewLog.objects.get(learner=learner, token=token)
-        return _refusal(existing, card, page)
+        return _uncounted(_refusal(existing, card, page), learner)
     expected = shown_token(
         learner_id=learner.pk, card_id=card.pk, last_log_id=seen.last_log_id
     )
     if not hmac.compare_digest(expected.encode(), token.encode()):
-        return ReviewOutcome(False, None, UNREADABLE)
+        return _uncounted(ReviewOutcome(False, None, UNREADABLE), learner)
     before = memory_of(seen.state)
     in_force = prefs.parameters if prefs.parameters_id else None
     after = scheduling.review(
@@ -221,20 +237,25 @@ def card_review_record(
         page=page,
         parameters=in_force,
     )
-    log.pk = queue_sql.log_insert(
+    # The log row and the card's new state, written together (one statement on
+    # PostgreSQL); the state only if the row went in.
+    log.pk, written = queue_sql.answer_write(
         {
             field.attname: getattr(log, field.attname)
             for field in ReviewLog._meta.concrete_fields
             if not field.primary_key
-        }
+        },
+        learner_id=learner.pk,
+        card_id=card.pk,
+        state=_state_fields(after, course_id=card.course_id),
+        exists=before is not None,
     )
     if log.pk is None:  # the same token raced in: it is recorded once
         existing = ReviewLog.objects.get(learner=learner, token=token)
-        return _refusal(existing, card, page)
+        return _uncounted(_refusal(existing, card, page), learner)
     log._state.adding = False
-    _state_write(
-        learner.pk, card.pk, after, course_id=card.course_id, exists=before is not None
-    )
+    if not written:  # a state read under the lock is never gone; in case it is
+        _state_write(learner.pk, card.pk, after, course_id=card.course_id)
     newcards.cursor_advance(
         learner=learner, course=card.course, introduced=before is None, row=seen.cursor
     )
@@ -264,19 +285,25 @@ def exam_due_cap(
     return due
 
 
+def _uncounted(outcome: ReviewOutcome, learner: Any) -> ReviewOutcome:
+    """``outcome``, a refusal, after taking back the review its lock counted."""
+    queue_sql.settings_count_review(learner_id=learner.pk, by=-1)
+    return outcome
+
+
 def _fit_count(prefs: LearnerSettings) -> None:
-    """Count one more review; queue a background fit once enough have come in.
+    """Queue a background fit once enough reviews have come in (``prefs``: as locked,
+    with this review counted) and start counting again.
 
     The fit itself runs in the task worker, never here (revise/study/fitting.py).
     """
     from revise.study import fitting
 
-    prefs.reviews_since_fit += 1
     due = fitting.MIN_REVIEWS if prefs.last_fit_id is None else fitting.FIT_EVERY
     if prefs.reviews_since_fit >= due:
         fitting.fit_enqueue(learner_id=prefs.learner_id)
         prefs.reviews_since_fit = 0
-    queue_sql.fit_counter_set(settings_id=prefs.pk, value=prefs.reviews_since_fit)
+        queue_sql.fit_counter_set(settings_id=prefs.pk, value=0)
 
 
 @transaction.atomic

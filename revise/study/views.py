@@ -89,8 +89,7 @@ def study(
 def _session_page(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
     """The study page: the next card, today's counts, and undo."""
     now = timezone.now()
-    today = selectors.today_get(learner=request.user, now=now, course=deck.course)
-    item = selectors.study_next(deck=deck, learner=request.user, now=now, today=today)
+    today, item = selectors.study_start(deck=deck, learner=request.user, now=now)
     context = {
         "deck": deck,
         "item": item,
