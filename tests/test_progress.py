@@ -223,6 +223,34 @@ def test_header_due_count_is_one_query(course, django_assert_num_queries):
         assert selectors.due_now_count(learner=ann, now=now + timedelta(hours=1)) == 1
 
 
+def test_header_due_count_leaves_out_retired_suspended_and_unreadable_cards(course):
+    """The count is taken from the index less the exceptions: each exception counted
+    once, even a card both retired and suspended, and a learner who may not read locked
+    cards counts none of them."""
+    from revise.study.models import CardState, Suspension
+
+    ann = _learner("due@example.com")
+    now = utc(2030, 1, 1, 12)
+    cards = list(Card.objects.order_by("locked", "sequence"))
+    free = [card for card in cards if not card.locked][:4]
+    locked = [card for card in cards if card.locked][:1]
+    for card in [*free, *locked]:
+        _review(ann, card, Rating.AGAIN, now)
+    later = now + timedelta(hours=1)
+    assert selectors.due_now_count(learner=ann, now=later) == 5
+    Card.objects.filter(pk=free[0].pk).update(retired_at=now)
+    Suspension.objects.create(learner=ann, card=free[1], created_at=now)
+    Suspension.objects.create(learner=ann, card=free[0], created_at=now)  # retired too
+    assert selectors.due_now_count(learner=ann, now=later) == 3
+    CardState.objects.filter(learner=ann, card=free[2]).update(
+        due=later + timedelta(days=1)
+    )
+    assert selectors.due_now_count(learner=ann, now=later) == 2
+    User.objects.filter(pk=ann.pk).update(is_active=False)  # may read no locked card
+    ann.refresh_from_db()
+    assert selectors.due_now_count(learner=ann, now=later) == 1
+
+
 # --- charts ---------------------------------------------------------------------------
 
 
