@@ -334,6 +334,8 @@ def _next_due_sql(deck: DeckFilter, *, after: datetime) -> tuple[str, list[Any]]
 
 
 class SessionCounts(NamedTuple):
+    """What :func:`session_counts` reads in its one statement."""
+
     learning: int
     due: int
     next_due: datetime | None
