@@ -529,22 +529,38 @@ def page_reads(
     settings row (as :func:`settings_row`), their exam date on the course, their
     new-card cursor in it (as :func:`cursor_row`) and their latest log entry (as
     :func:`last_log_entry`)."""
-    settings = _select(LearnerSettings, "p")
-    params = [learner_id, learner_id, course_id, learner_id, course_id]
-    params += [learner_id, learner_id]  # LAST_ENTRY
-    rows = _rows(
-        f"SELECT {settings}, e.exam_date, k.sequence, k.course_version,"
-        " l.id, l.kind, l.card_id FROM (SELECT 1 AS one) x"
+    columns, joins, params = _page_reads_sql(learner_id, course_id)
+    rows = _rows(f"SELECT {columns} FROM (SELECT 1 AS one) x{joins}", params)
+    return _page_reads_row(rows[0])
+
+
+def _page_reads_sql(learner_id: int, course_id: int) -> tuple[str, str, list[Any]]:
+    """:func:`page_reads`' select items (``PAGE_READS_WIDTH`` columns) and joins, to
+    follow ``FROM (SELECT 1 AS one) x``, and their parameters."""
+    columns = (
+        f"{_select(LearnerSettings, 'p')}, e.exam_date, k.sequence, k.course_version,"
+        " l.id, l.kind, l.card_id"
+    )
+    joins = (
         f" LEFT JOIN {SETTINGS} p ON p.learner_id = %s"
         f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
         f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
-        f" LEFT JOIN ({LAST_ENTRY}) l ON 1 = 1",
-        params,
+        f" LEFT JOIN ({LAST_ENTRY}) l ON 1 = 1"
     )
-    row = rows[0]
+    params = [learner_id, learner_id, course_id, learner_id, course_id]
+    return columns, joins, [*params, learner_id, learner_id]  # LAST_ENTRY's two
+
+
+PAGE_READS_WIDTH = len(SETTINGS_FIELDS) + 6
+
+
+def _page_reads_row(
+    row: Sequence[Any],
+) -> tuple[LearnerSettings | None, date | None, tuple[int, datetime] | None, Any]:
+    """:func:`page_reads`' four values from the first ``PAGE_READS_WIDTH`` columns."""
     size = len(SETTINGS_FIELDS)
     prefs = row[:size]
-    exam_date, sequence, version, *last = row[size:]
+    exam_date, sequence, version, *last = row[size:PAGE_READS_WIDTH]
     return (
         None
         if prefs[0] is None
@@ -575,41 +591,29 @@ def page_start(deck: DeckFilter, *, learning_by: datetime) -> PageStart:
     Whether that review state is due today needs the learner's study day, from their
     settings read in the same statement: the caller compares. The earliest-due state
     is due today if any is."""
-    settings = _select(LearnerSettings, "p")
-    page = [deck.learner_id, deck.learner_id, deck.course_id]
-    page += [deck.learner_id, deck.course_id, deck.learner_id, deck.learner_id]
+    columns, joins, page = _page_reads_sql(deck.learner_id, deck.course_id)
     learning, learning_params = _first_state_sql(
         deck, LEARNING_STATES, learning_by, inclusive=True
     )
     review, review_params = _first_state_sql(deck, (REVIEW_STATE,), None, False)
     rows = _rows(
-        f"SELECT {settings}, e.exam_date, k.sequence, k.course_version,"
-        f" l.id, l.kind, l.card_id, q.*, {_select(Card, 'c')}, {_LAST_LOG}"
-        " FROM (SELECT 1 AS one) x"
-        f" LEFT JOIN {SETTINGS} p ON p.learner_id = %s"
-        f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
-        f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
-        f" LEFT JOIN ({LAST_ENTRY}) l ON 1 = 1"
+        f"SELECT {columns}, q.*, {_select(Card, 'c')}, {_LAST_LOG}"
+        f" FROM (SELECT 1 AS one) x{joins}"
         f" LEFT JOIN (SELECT * FROM ({learning}) a UNION ALL SELECT * FROM ({review}) b)"
         f" q ON 1 = 1 LEFT JOIN {CARD} c ON c.id = q.card_id",
         [deck.learner_id, *page, *learning_params, *review_params],
     )
-    size = len(SETTINGS_FIELDS)
-    row = rows[0]
-    prefs = row[:size]
-    exam_date, sequence, version, *last = row[size : size + 6]
+    prefs, exam_date, cursor, last_entry = _page_reads_row(rows[0])
     states = [
-        _state_with_last_log(each[size + 6 :])
+        _state_with_last_log(each[PAGE_READS_WIDTH:])
         for each in rows
-        if each[size + 6] is not None
+        if each[PAGE_READS_WIDTH] is not None
     ]
     return PageStart(
-        prefs=None
-        if prefs[0] is None
-        else _instance(LearnerSettings, SETTINGS_FIELDS, prefs),
+        prefs=prefs,
         exam_date=exam_date,
-        cursor=None if sequence is None else (sequence, _aware(version)),
-        last_entry=None if last[0] is None else tuple(last),
+        cursor=cursor,
+        last_entry=last_entry,
         learning=next((s for s in states if s.state in LEARNING_STATES), None),
         review=next((s for s in states if s.state == REVIEW_STATE), None),
     )

@@ -152,11 +152,6 @@ def study_day(*, prefs: LearnerSettings, now: datetime) -> StudyDay:
     )
 
 
-def new_cards_introduced(*, learner: Any, since: datetime) -> int:
-    """How many cards the learner saw for the first time since ``since`` (undos excluded)."""
-    return queue_sql.introduced_since(learner_id=learner.pk, since=since)
-
-
 UNREAD = newcards.UNREAD  # what Today has not read (yet)
 
 
