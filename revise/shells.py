@@ -35,7 +35,7 @@ A hole's content sees only those contexts, never a loop variable: a hole inside
 from __future__ import annotations
 
 import secrets
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -45,7 +45,9 @@ from django.template import Context, RequestContext, TemplateSyntaxError
 from django.template.base import Node, NodeList, Parser, Template, Token
 from django.template.loader import get_template
 from django.urls import get_script_prefix
+from django.utils.functional import SimpleLazyObject
 
+from revise import csrf
 from revise.context_processors import frame_links
 from revise.memo import Memo
 
@@ -105,6 +107,9 @@ class Shell:
         with (
             context.render_context.push_state(self.template),
             context.bind_template(self.template),
+            # Over the context processors' token: Django's, masked with one read of
+            # the random source instead of 32 (revise/csrf.py).
+            context.push(csrf_token=SimpleLazyObject(lambda: csrf.get_token(request))),
         ):
             for hole, text in zip(self.holes, self.texts[1:], strict=True):
                 parts.append(hole.nodelist.render(context))
@@ -143,13 +148,19 @@ def shell_render(
     template_name: str,
     *,
     key: Hashable,
-    shared: Mapping[str, Any],
+    shared: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
     own: Mapping[str, Any],
 ) -> HttpResponse:
     """The page ``template_name`` makes for this request, its shared part kept per
-    process under ``key`` and the path (which must decide everything in ``shared``)."""
+    process under ``key`` and the path (which must decide everything in ``shared``).
+
+    ``shared`` may be a function that makes it, called only when the shell is made: what
+    is the same for everyone (a link to reverse, an asset's URL) then costs nothing per
+    request, and the holes see it too."""
     shell = _shells.get(
         (template_name, get_script_prefix(), request.path, key),
-        lambda: shell_make(template_name, shared, path=request.path),
+        lambda: shell_make(
+            template_name, shared() if callable(shared) else shared, path=request.path
+        ),
     )
     return HttpResponse(shell.fill(request, own))

@@ -46,7 +46,9 @@ def learner(email: str) -> User:
 
 def normally(request, template_name, *, key, shared, own) -> HttpResponse:
     """``shell_render``'s page rendered the ordinary way, for comparison."""
-    return render(request, template_name, {**shared, **own})
+    return render(
+        request, template_name, {**(shared() if callable(shared) else shared), **own}
+    )
 
 
 def page_both_ways(client, url: str) -> tuple[str, str]:

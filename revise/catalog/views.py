@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -68,7 +70,14 @@ def chapter_detail(
         request,
         "catalog/chapter_detail.html",
         key=(page.version, page.unlocked),
-        shared={"page": page},
+        # Made with the shell, once: the holes' link and script, the same for everyone.
+        shared=lambda: {
+            "page": page,
+            "read_url": reverse(
+                "progress:chapter-read", args=[page.course.slug, page.chapter.slug]
+            ),
+            "progress_js": static("revise/progress.js"),
+        },
         own={"mine": mine},
     )
     if mine is None and page.locked_html is None:
