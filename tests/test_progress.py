@@ -129,6 +129,17 @@ def test_signed_in_home_is_the_dashboard_and_the_header_links_study(client, cour
     assert "study-link" not in anonymous
 
 
+def test_dashboard_header_shows_its_own_due_now_count(client, course):
+    learner = _learner("due-header@example.com")
+    now = datetime.now(UTC)
+    for card in Card.objects.filter(locked=False).order_by("sequence")[:2]:
+        _review(learner, card, Rating.AGAIN, now - timedelta(days=1))
+    client.force_login(learner)
+    html = client.get("/dashboard/").text
+    assert '<dd data-stat="due-now">2</dd>' in html
+    assert '<span class="badge">2<span class="visually-hidden"> due</span>' in html
+
+
 def test_dashboard_counts_only_the_learners_own_reviews(client, course):
     ann, bob = _learner("ann@example.com"), _learner("bob@example.com")
     cards = list(Card.objects.filter(locked=False).order_by("sequence")[:6])
@@ -237,18 +248,30 @@ def test_header_due_count_leaves_out_retired_suspended_and_unreadable_cards(cour
     for card in [*free, *locked]:
         _review(ann, card, Rating.AGAIN, now)
     later = now + timedelta(hours=1)
-    assert selectors.due_now_count(learner=ann, now=later) == 5
+    chapter = free[3].chapter
+
+    def due() -> int:
+        """The count alone, and as the chapter page reads it with its progress."""
+        count = selectors.due_now_count(learner=ann, now=later)
+        bar, with_bar = selectors.chapter_page_progress(
+            learner=ann, chapter=chapter, now=later
+        )
+        assert with_bar == count
+        assert bar == selectors.chapter_progress_get(learner=ann, chapter=chapter)
+        return count
+
+    assert due() == 5
     Card.objects.filter(pk=free[0].pk).update(retired_at=now)
     Suspension.objects.create(learner=ann, card=free[1], created_at=now)
     Suspension.objects.create(learner=ann, card=free[0], created_at=now)  # retired too
-    assert selectors.due_now_count(learner=ann, now=later) == 3
+    assert due() == 3
     CardState.objects.filter(learner=ann, card=free[2]).update(
         due=later + timedelta(days=1)
     )
-    assert selectors.due_now_count(learner=ann, now=later) == 2
+    assert due() == 2
     User.objects.filter(pk=ann.pk).update(is_active=False)  # may read no locked card
     ann.refresh_from_db()
-    assert selectors.due_now_count(learner=ann, now=later) == 1
+    assert due() == 1
 
 
 # --- charts ---------------------------------------------------------------------------
@@ -486,6 +509,10 @@ def test_inline_progress_counts_the_learners_own_reads_and_cards(
     with django_assert_num_queries(1):
         bar = selectors.chapter_progress_get(learner=ann, chapter=chapter)
     assert (bar.read, bar.learned, bar.mature, bar.cards) == (True, 2, 1, len(cards))
+    with django_assert_num_queries(1):  # the header's due count read with it
+        assert selectors.chapter_page_progress(
+            learner=ann, chapter=chapter, now=now + timedelta(days=400)
+        ) == (bar, 2)
     course_obj = chapter.course
     course_obj.chapter_list = _chapters()
     with django_assert_num_queries(2):

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from revise.accounts.models import User
 from revise.catalog.models import ChapterLocked
 from revise.catalog.services import course_import
+from revise.study import services
 from revise.study.models import Card
+from revise.study.scheduling import Rating
 from tests.conftest import SAMPLE_COURSE
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +127,31 @@ def test_signed_in_learner_reads_the_locked_part(client, sample):
     html = client.get(CHAPTER_URL).content.decode()
     assert all(s in html for s in locked_sentences())
     assert "callout callout-tip" in html
+
+
+def test_signed_in_chapter_page_reads_its_own_with_one_statement(client, sample):
+    """The learner's progress and the header's due count come from one statement; the
+    header shows the same count as a page that reads it on its own."""
+    user = User.objects.create_user("due@example.com", "a long password 123")
+    client.force_login(user)
+    earlier = timezone.now() - timedelta(days=1)
+    for card in Card.objects.filter(chapter__slug="rise-to-power")[:3]:
+        services.card_review_record(
+            learner=user,
+            card=card,
+            rating=Rating.AGAIN,
+            token=services.card_token(learner=user, card_id=card.pk),
+            now=earlier,
+        )
+    badge = '<span class="badge">3<span class="visually-hidden"> due</span></span>'
+    assert badge in client.get("/courses/lenin/").text  # the count read on its own
+    client.get(CHAPTER_URL)  # the session's and the page's first reads done
+    with CaptureQueriesContext(connection) as context:
+        html = client.get(CHAPTER_URL).text
+    assert badge in html
+    assert "Your progress: not read yet" in html
+    # The session, the account, the chapter's version, and the progress with the count.
+    assert len(own_queries(context)) == 4, own_queries(context)
 
 
 def test_inactive_account_gets_only_the_free_part(client, sample):

@@ -151,23 +151,46 @@ def chapter_progress_get(*, learner: Any, chapter: Chapter) -> ChapterBar:
     """The learner's progress in ``chapter`` (a live one): one statement, written out,
     as the chapter page asks for it on every visit (the ORM's two took ~1 ms to build).
     The same counts as ``_card_bars``."""
+    return _chapter_progress(learner, chapter, due_by=None)[0]
+
+
+def chapter_page_progress(
+    *, learner: Any, chapter: Chapter, now: datetime
+) -> tuple[ChapterBar, int]:
+    """:func:`chapter_progress_get`, and the learner's cards due by ``now`` in every
+    course (:func:`due_now_count`, the header's count), read in the same statement:
+    the chapter page's one statement of its own."""
+    bar, due = _chapter_progress(learner, chapter, due_by=now)
+    return bar, int(due or 0)
+
+
+def _chapter_progress(
+    learner: Any, chapter: Chapter, *, due_by: datetime | None
+) -> tuple[ChapterBar, int | None]:
     card, state = Card._meta.db_table, CardState._meta.db_table
-    only_free = "" if can_read_locked(learner) else "AND c.locked = %s "
+    locked_ok = can_read_locked(learner)
+    only_free = "" if locked_ok else "AND c.locked = %s "
+    due_sql, due_params = "NULL", []
+    if due_by is not None:
+        due_sql, due_params = queue_sql.due_now_sql(
+            learner_id=learner.pk, now=due_by, locked_ok=locked_ok
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {ChapterRead._meta.db_table} r "  # noqa: S608 - names only
             "WHERE r.learner_id = %s AND r.chapter_id = %s), COUNT(c.id), "
             "COALESCE(SUM(CASE WHEN s.state = 2 THEN 1 ELSE 0 END), 0), "
             "COALESCE(SUM(CASE WHEN s.state = 2 AND s.stability >= %s "
-            "THEN 1 ELSE 0 END), 0) "
+            f"THEN 1 ELSE 0 END), 0), {due_sql} "
             f"FROM {card} c LEFT JOIN {state} s "
             "ON s.card_id = c.id AND s.learner_id = %s "
             f"WHERE c.chapter_id = %s AND c.retired_at IS NULL {only_free}",
-            [learner.pk, chapter.pk, MATURE_DAYS, learner.pk, chapter.pk]
+            [learner.pk, chapter.pk, MATURE_DAYS, *due_params, learner.pk, chapter.pk]
             + ([False] if only_free else []),
         )
-        read, cards, learned, mature = cursor.fetchone()
-    return _bar(bool(read), {"cards": cards, "learned": learned, "mature": mature})
+        read, cards, learned, mature, due = cursor.fetchone()
+    bar = _bar(bool(read), {"cards": cards, "learned": learned, "mature": mature})
+    return bar, due
 
 
 def course_progress_get(*, learner: Any, course: Course) -> CourseBar:

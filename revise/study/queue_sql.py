@@ -886,29 +886,38 @@ def fit_counter_set(*, settings_id: int, value: int) -> None:
 
 def count_due_now(*, learner_id: int, now: datetime, locked_ok: bool) -> int:
     """The learner's cards due by ``now`` in every course (the header's count, on every
-    signed-in page): the states due counted from the (learner, due) index alone, less
-    the few whose card is retired and the few the learner suspended, each found from
-    its own side, as :func:`_count_course_states_sql` does for a course. Joining each
-    due state to its card took 6 ms on PostgreSQL for a learner with 1,357 cards due
-    among 40,000 (a hash join over the whole card table), most of a study page."""
+    signed-in page): :func:`due_now_sql` on its own."""
+    sql, params = due_now_sql(learner_id=learner_id, now=now, locked_ok=locked_ok)
+    return _value(f"SELECT {sql}", params)
+
+
+def due_now_sql(
+    *, learner_id: int, now: datetime, locked_ok: bool
+) -> tuple[str, list[Any]]:
+    """:func:`count_due_now`'s count as an expression, so a page's own statement can
+    read it too (the chapter page's progress does): the states due counted from the
+    (learner, due) index alone, less the few whose card is retired and the few the
+    learner suspended, each found from its own side, as
+    :func:`_count_course_states_sql` does for a course. Joining each due state to its
+    card took 6 ms on PostgreSQL for a learner with 1,357 cards due among 40,000 (a
+    hash join over the whole card table), most of a study page."""
     when = _when(now)
     if not locked_ok:  # an account that may not read locked cards: rare, joined
         cards, params = _live_cards(learner_id, None, locked_ok)
-        return _value(
-            f"SELECT COUNT(*) FROM {STATE} s JOIN {CARD} c ON c.id = s.card_id"
-            f" WHERE s.learner_id = %s AND s.due <= %s AND {cards}",
+        return (
+            f"(SELECT COUNT(*) FROM {STATE} s JOIN {CARD} c ON c.id = s.card_id"
+            f" WHERE s.learner_id = %s AND s.due <= %s AND {cards})",
             [learner_id, when, *params],
         )
-    return _value(
-        f"SELECT (SELECT COUNT(*) FROM {STATE} s WHERE s.learner_id = %s"
-        " AND s.due <= %s)"
+    return (
+        f"((SELECT COUNT(*) FROM {STATE} s WHERE s.learner_id = %s AND s.due <= %s)"
         f" - (SELECT COUNT(*) FROM {CARD} c CROSS JOIN {STATE} s"
         " WHERE c.retired_at IS NOT NULL AND s.card_id = c.id AND s.learner_id = %s"
         " AND s.due <= %s)"
         f" - (SELECT COUNT(*) FROM {SUSPENSION} u CROSS JOIN {STATE} s"
         f" CROSS JOIN {CARD} c WHERE s.card_id = u.card_id"
         " AND s.learner_id = u.learner_id AND c.id = u.card_id AND u.learner_id = %s"
-        " AND c.retired_at IS NULL AND s.due <= %s)",
+        " AND c.retired_at IS NULL AND s.due <= %s))",
         [learner_id, when, learner_id, when, learner_id, when],
     )
 
