@@ -7,7 +7,10 @@ Starts two gunicorn servers on free loopback ports with the same flags (those of
 wrk (``wrk -t2 -c32 -d5s --latency``) right after loading the bare view, so a busy machine
 slows both and their ratio holds:
 
-- the anonymous chapter page, the same page signed in, and the course deck signed in;
+- the anonymous chapter page, the same page signed in, and the course deck signed in
+  (each learner sends the cookies a browser has after signing in: the session and the
+  CSRF secret, set by the sign-in page; without the second, every page would make a new
+  secret and set its cookie, as no browser makes it do);
 - the signed-in floor: a view that only reads the request's session and account and
   answers the account's key, through all of Revise's middleware (Revise with
   ``bench/hello/floor.py``'s view added, on a third server): what any signed-in page
@@ -73,13 +76,14 @@ RATING_WEIGHTS = [10, 8, 75, 7]  # Again, Hard, Good, Easy, as bench/review_benc
 # Made in the measured checkout's own Python: learners with a session each, and the
 # first course and chapter. Prints one JSON document.
 SETUP = """
-import json, sys
+import json, string, sys
 import django
 django.setup()
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils.crypto import get_random_string
 from revise.catalog.models import Chapter
 
 chapter = Chapter.objects.select_related("course").order_by("course_id", "position")[0]
@@ -98,7 +102,13 @@ for n in range(int(sys.argv[1])):
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
-    cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    # What a browser sends after signing in: its session and the CSRF secret that the
+    # sign-in form's page set.
+    csrf_secret = get_random_string(32, allowed_chars=string.ascii_letters + string.digits)
+    cookies.append(
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf_secret}"
+    )
 print(json.dumps({
     "course": chapter.course.slug, "chapter": chapter.slug, "cookies": cookies
 }))
@@ -308,8 +318,9 @@ class Browser:
 
     def __init__(self, port: int, cookie: str) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        name, value = cookie.split("=", 1)
-        self.cookies = {name: value}
+        self.cookies = {
+            name: morsel.value for name, morsel in SimpleCookie(cookie).items()
+        }
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None

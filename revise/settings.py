@@ -114,7 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "revise.context_processors.frame_links",
             ],
-            "libraries": {"shells": "revise.shells"},
+            "libraries": {"frame": "revise.frame", "shells": "revise.shells"},
         },
     },
 ]

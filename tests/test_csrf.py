@@ -56,13 +56,18 @@ def test_the_mask_uses_every_character_about_equally():
     assert all(840 < count < 1230 for count in counts.values()), counts.most_common(3)
 
 
-def test_a_request_without_a_secret_gets_djangos_token_and_a_new_secret():
-    request = a_request(secret=None)
-    token = csrf.get_token(request)
-    secret = request.META["CSRF_COOKIE"]
-    assert len(secret) == django_csrf.CSRF_SECRET_LENGTH
-    assert django_csrf._unmask_cipher_token(token) == secret
-    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+def test_a_request_without_a_secret_gets_a_new_one_for_its_cookie():
+    secrets = set()
+    for _ in range(50):
+        request = a_request(secret=None)
+        token = csrf.get_token(request)
+        secret = request.META["CSRF_COOKIE"]
+        assert len(secret) == django_csrf.CSRF_SECRET_LENGTH
+        assert not re.search("[^a-zA-Z0-9]", secret)
+        assert django_csrf._unmask_cipher_token(token) == secret
+        assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+        secrets.add(secret)
+    assert len(secrets) == 50
 
 
 @pytest.mark.django_db
@@ -72,8 +77,16 @@ def test_a_learner_marks_a_chapter_read_with_the_token_of_a_kept_page():
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     url = "/courses/lenin/foreign-policy/"
-    client.get(url)  # the first visit sets the secret's cookie (Django's token)
-    page = client.get(url).content.decode()  # this one comes from the kept shell
+    first = client.get(url)  # no secret yet: the page makes one for the cookie
+    assert (
+        django_csrf._unmask_cipher_token(
+            re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.text).group(
+                1
+            )
+        )
+        == first.cookies["csrftoken"].value
+    )
+    page = client.get(url).content.decode()  # with the cookie, from the kept shell
     tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert len(tokens) == 2  # signing out, and marking the chapter read
     assert len(set(tokens)) == 1  # one token a page, as Django's
