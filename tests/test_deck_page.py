@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from revise.accounts.models import User
 from revise.catalog.models import Course
 from revise.catalog.services import course_import
+from revise.progress import selectors as progress_selectors
 from revise.study import deck_page, selectors, services
 from revise.study.models import Card, CardState, Suspension
 from revise.study.scheduling import LEECH_LAPSES, Rating
@@ -481,3 +482,36 @@ def test_links_follow_the_script_prefix(learner, course):
     assert links.session == "/revise/study/course/"
     assert "/revise/" not in plain
     assert selectors.deck_card_list(deck=deck, learner=learner).html == plain
+
+
+DUE_NOW = re.compile(
+    r"SELECT COUNT\(\*\) FROM study_cardstate s WHERE s.learner_id = \d+ AND s.due <= "
+)
+
+
+@pytest.mark.parametrize("which", ["deck", "study"])
+def test_the_header_count_is_read_with_the_pages_counts(
+    signed_in, learner, course, which
+):
+    """The deck page and the study page show the header's due count without a
+    statement of its own: it comes in the counts' statement."""
+    earlier = timezone.now() - timedelta(days=1)
+    for card in Card.objects.filter(locked=False)[:2]:
+        services.card_review_record(
+            learner=learner,
+            card=card,
+            rating=Rating.AGAIN,
+            token=services.card_token(learner=learner, card_id=card.pk),
+            now=earlier,
+        )
+    url = deck_url(course) if which == "deck" else f"/study/{course.slug}/"
+    signed_in.get(url)  # what is kept per process, made
+    with CaptureQueriesContext(connection) as queries:
+        html = signed_in.get(url).text
+    assert '<span class="badge">2<span class="visually-hidden"> due</span>' in html
+    assert progress_selectors.due_now_count(learner=learner, now=timezone.now()) == 2
+    statements = [q["sql"] for q in queries]
+    reading = [sql for sql in statements if DUE_NOW.search(sql)]
+    assert len(reading) == 1, statements
+    assert "study_suspension" in reading[0]  # the counts' statement, not one alone
+    assert reading[0].count("SELECT") > 8

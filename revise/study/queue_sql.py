@@ -344,6 +344,9 @@ class SessionCounts(NamedTuple):
     # deck's live cards the learner suspended.
     unseen: int | None = None
     suspended: int | None = None
+    # With ``due_now_at``: the learner's cards due then in every course (the header's
+    # count, :func:`count_due_now`).
+    due_now: int | None = None
 
 
 def session_counts(
@@ -354,13 +357,15 @@ def session_counts(
     unseen_from: int = 0,
     unseen_limit: int = 0,
     totals_from: int | None = None,
+    due_now_at: datetime | None = None,
 ) -> SessionCounts:
     """In one statement: the learner's learning cards in the deck, their review cards
     due before ``due_before``, when the next card falls due after ``after``
     (:func:`count_states`, :func:`next_due_after`), and how many cards from
     ``unseen_from`` they have never seen, up to ``unseen_limit``
     (:func:`count_unseen`); with ``totals_from``, also every card never seen from
-    there and the deck's suspended cards (:func:`_unseen_and_suspended_sql`)."""
+    there and the deck's suspended cards (:func:`_unseen_and_suspended_sql`); with
+    ``due_now_at``, also the header's count (:func:`due_now_sql`)."""
     learning, learning_params = _count_states_sql(
         deck, states=LEARNING_STATES, due_before=None
     )
@@ -374,18 +379,23 @@ def session_counts(
             deck, unseen_from, unseen_limit, "c.id"
         )
         unseen = f"SELECT COUNT(*) FROM ({batch}) n"
-    totals, totals_params = "", []
+    totals, totals_params = "NULL, NULL", []
     if totals_from is not None:
         totals, totals_params = _unseen_and_suspended_sql(deck, totals_from)
-        totals = f", {totals}"
+    due_now, due_now_params = "NULL", []
+    if due_now_at is not None:
+        due_now, due_now_params = due_now_sql(
+            learner_id=deck.learner_id, now=due_now_at, locked_ok=deck.locked_ok
+        )
     row = _rows(
-        f"SELECT ({learning}), ({due}), ({upcoming}), ({unseen}){totals}",
+        f"SELECT ({learning}), ({due}), ({upcoming}), ({unseen}), {totals}, {due_now}",
         [
             *learning_params,
             *due_params,
             *upcoming_params,
             *unseen_params,
             *totals_params,
+            *due_now_params,
         ],
     )[0]
     new = row[3]

@@ -304,18 +304,33 @@ class StudyCounts:
     next_due: datetime | None
     next_due_in: str  # "10m", "3d": as the rating buttons write intervals
     time_zone: str
+    # Asked for by a page that shows it: the learner's cards due now in every course
+    # (the header's count), read in the counts' statement. Else None.
+    due_now: int | None
 
 
 def study_counts(
-    *, deck: Deck, learner: Any, now: datetime, today: Today | None = None
+    *,
+    deck: Deck,
+    learner: Any,
+    now: datetime,
+    today: Today | None = None,
+    due_now: bool = False,
 ) -> StudyCounts:
-    """The counts a study session shows. ``today``: :func:`today_get`, if the caller has it."""
+    """The counts a study session shows. ``today``: :func:`today_get`, if the caller has
+    it. With ``due_now``, also the header's count of cards due now in every course."""
     today = today or today_get(learner=learner, now=now, course=deck.course)
-    return _study_counts(deck, learner, now, today)[0]
+    return _study_counts(deck, learner, now, today, due_now=due_now)[0]
 
 
 def _study_counts(
-    deck: Deck, learner: Any, now: datetime, today: Today, *, totals: bool = False
+    deck: Deck,
+    learner: Any,
+    now: datetime,
+    today: Today,
+    *,
+    totals: bool = False,
+    due_now: bool = False,
 ) -> tuple[StudyCounts, queue_sql.SessionCounts]:
     """:func:`study_counts`, and the row they came from (with ``totals``, the deck
     page's counts of cards never seen and suspended too)."""
@@ -333,6 +348,7 @@ def _study_counts(
         # New: every card before the learner's cursor is seen or suspended, so the
         # cards never seen are counted from there, not by subtracting every state.
         totals_from=start if totals else None,
+        due_now_at=now if due_now else None,
     )
     learning, due, upcoming, new_today = row.learning, row.due, row.next_due, row.new
     due += sum(
@@ -348,6 +364,7 @@ def _study_counts(
         next_due=upcoming,
         next_due_in=scheduling.interval_label(upcoming - now) if upcoming else "",
         time_zone=today.prefs.time_zone,
+        due_now=row.due_now,
     )
     return counts, row
 
@@ -362,9 +379,10 @@ class DeckCounts(StudyCounts):
 
 
 def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
-    """New, learning and due counts of a deck for a learner, and when the next card is due."""
+    """New, learning and due counts of a deck for a learner, when the next card is due,
+    and the header's count of cards due now in every course."""
     today = today_get(learner=learner, now=now, course=deck.course)
-    session, row = _study_counts(deck, learner, now, today, totals=True)
+    session, row = _study_counts(deck, learner, now, today, totals=True, due_now=True)
     course = deck.course
     cards = deck_page.deck_size(
         course.pk,

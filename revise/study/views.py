@@ -67,7 +67,11 @@ def deck_detail(
             "deck_links": selectors.deck_links(deck=deck),
             "card_page": cards.page,
         },
-        own={"cards": cards, "counts": counts},
+        own={
+            "cards": cards,
+            "counts": counts,
+            "header_due": counts.due_now if counts else None,
+        },
     )
 
 
@@ -90,15 +94,17 @@ def _session_page(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
     """The study page: the next card, today's counts, and undo."""
     now = timezone.now()
     today, item = selectors.study_start(deck=deck, learner=request.user, now=now)
+    counts = selectors.study_counts(
+        deck=deck, learner=request.user, now=now, today=today, due_now=True
+    )
     context = {
         "deck": deck,
         "item": item,
         # ?show=1 is the answer link without JavaScript; an answer's reply starts hidden.
         "show": request.method != "POST" and request.GET.get("show") == "1",
         "shown_at": int(now.timestamp() * 1000),
-        "counts": selectors.study_counts(
-            deck=deck, learner=request.user, now=now, today=today
-        ),
+        "counts": counts,
+        "header_due": counts.due_now,  # the header's, read with the counts
         "undoable": selectors.last_review_undoable(learner=request.user, today=today),
     }
     return render(request, "study/session.html", context)
