@@ -149,14 +149,18 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "revise.sqlite",
             "NAME": VAR_DIR / "revise.sqlite3",
             "OPTIONS": _SQLITE_OPTIONS,
             "CONN_MAX_AGE": _CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
         }
     }
+# On SQLite, Django's backend with each statement's placeholders converted once
+# (revise/sqlite/base.py says why), a sqlite:// DATABASE_URL too.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "revise.sqlite"
+if DATABASES["default"]["ENGINE"] == "revise.sqlite":
     DATABASES["default"].setdefault("OPTIONS", _SQLITE_OPTIONS)
 
 # The shared cache: it holds the pages visitors get (revise/catalog/pagecache.py), so

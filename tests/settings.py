@@ -11,7 +11,7 @@ STORAGES = {
 
 # SQLite tests use a file, not shared-cache memory, so that threads (the live server,
 # the concurrency tests) see SQLite's real locking: WAL and IMMEDIATE transactions.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "revise.sqlite":  # noqa: F405
     import tempfile
     from pathlib import Path
 

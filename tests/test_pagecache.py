@@ -424,7 +424,7 @@ def test_redis_is_the_shared_cache_when_its_url_is_set(tmp_path):
 def test_sqlite_connections_persist_between_requests(tmp_path):
     env = {"REVISE_VAR_DIR": str(tmp_path), "DATABASE_URL": ""}
     database = "s.DATABASES['default']"
-    assert settings_in_a_fresh_process(env, f"{database}['ENGINE']").endswith("sqlite3")
+    assert settings_in_a_fresh_process(env, f"{database}['ENGINE']") == "revise.sqlite"
     assert settings_in_a_fresh_process(env, f"{database}['CONN_MAX_AGE']") == "600"
 
 
