@@ -291,3 +291,29 @@ def test_a_retired_or_suspended_card_leaves_the_counts(write_course, learner):
     second = Card.objects.get(front_text="Question 1.1 asked here?")
     services.card_suspend(learner=learner, card=second, now=NOW)
     assert selectors.study_counts(deck=deck, learner=learner, now=NOW).learning == 1
+
+
+@pytest.mark.parametrize("batch", [queue_sql.UNSEEN_BATCH, 2])
+def test_deck_counts_new_cards_within_the_daily_limit_in_one_statement(
+    write_course, learner, batch, monkeypatch
+):
+    """The deck page counts every card never seen anyway, so when the next batch of
+    cards holds fewer new ones than the day allows, that count gives today's: no
+    statement of its own, and never more than the limit."""
+    monkeypatch.setattr(queue_sql, "UNSEEN_BATCH", batch)
+    LearnerSettings.objects.filter(learner=learner).update(new_cards_per_day=5)
+    course_import(path=write_course(course_files(8, chapters=4)))
+    deck = deck_of(Course.objects.get())
+    selectors.deck_counts(deck=deck, learner=learner, now=NOW)  # the deck's size kept
+    with CaptureQueriesContext(connection) as queries:
+        counts = selectors.deck_counts(deck=deck, learner=learner, now=NOW)
+    assert (counts.new_today, counts.new) == (5, 32)
+    # The settings with the course's, the cards started today, and the counts.
+    assert len(queries) == 3, [q["sql"][:80] for q in queries]
+    for _ in range(3):
+        study_one(deck, learner, NOW)
+    counts = selectors.deck_counts(deck=deck, learner=learner, now=NOW)
+    assert (counts.new_today, counts.new) == (2, 29)
+    LearnerSettings.objects.filter(learner=learner).update(new_cards_per_day=999)
+    counts = selectors.deck_counts(deck=deck, learner=learner, now=NOW)
+    assert (counts.new_today, counts.new) == (29, 29)

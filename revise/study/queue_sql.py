@@ -400,7 +400,10 @@ def session_counts(
     )[0]
     new = row[3]
     if new < unseen_limit:  # the next live cards hold too few: look further
-        new = len(_unseen_rest(deck, unseen_from, unseen_limit, "c.id"))
+        if totals_from == unseen_from:  # all of them are counted already
+            new = min(unseen_limit, row[4])
+        else:
+            new = len(_unseen_rest(deck, unseen_from, unseen_limit, "c.id"))
     return SessionCounts(row[0], row[1], _datetime(row[2]), new, *row[4:])
 
 
