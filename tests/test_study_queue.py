@@ -297,9 +297,9 @@ def test_a_retired_or_suspended_card_leaves_the_counts(write_course, learner):
 def test_deck_counts_new_cards_within_the_daily_limit_in_one_statement(
     write_course, learner, batch, monkeypatch
 ):
-    """The deck page counts every card never seen anyway, so when the next batch of
-    cards holds fewer new ones than the day allows, that count gives today's: no
-    statement of its own, and never more than the limit."""
+    """The deck page counts every card never seen anyway, so that count gives today's
+    new cards (never more than the limit): no batch, and no statement of their own
+    when the next batch would hold fewer than the day allows."""
     monkeypatch.setattr(queue_sql, "UNSEEN_BATCH", batch)
     LearnerSettings.objects.filter(learner=learner).update(new_cards_per_day=5)
     course_import(path=write_course(course_files(8, chapters=4)))

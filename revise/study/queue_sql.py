@@ -373,8 +373,11 @@ def session_counts(
         deck, states=(REVIEW_STATE,), due_before=due_before
     )
     upcoming, upcoming_params = _next_due_sql(deck, after=after)
+    # The deck page counts every card never seen from the same place anyway: today's
+    # new cards are the first ``unseen_limit`` of them, no batch of their own.
+    counted = totals_from is not None and totals_from == unseen_from
     unseen, unseen_params = "0", []
-    if unseen_limit:
+    if unseen_limit and not counted:
         batch, unseen_params = _unseen_batch_sql(
             deck, unseen_from, unseen_limit, "c.id"
         )
@@ -399,11 +402,10 @@ def session_counts(
         ],
     )[0]
     new = row[3]
-    if new < unseen_limit:  # the next live cards hold too few: look further
-        if totals_from == unseen_from:  # all of them are counted already
-            new = min(unseen_limit, row[4])
-        else:
-            new = len(_unseen_rest(deck, unseen_from, unseen_limit, "c.id"))
+    if counted:
+        new = min(unseen_limit, row[4])
+    elif new < unseen_limit:  # the next live cards hold too few: look further
+        new = len(_unseen_rest(deck, unseen_from, unseen_limit, "c.id"))
     return SessionCounts(row[0], row[1], _datetime(row[2]), new, *row[4:])
 
 
