@@ -46,7 +46,7 @@ def viewer_links(context: Context) -> SafeString:
             "          <li>\n"
             f'            <form method="post" action="{escape(links["sign_out"])}"'
             ' class="inline">\n'
-            f"              {_csrf_input(context.get('csrf_token'))}"
+            f"              {csrf_input(context.get('csrf_token'))}"
             '<button type="submit" class="link-button">Sign out</button>\n'
             "            </form>\n"
             "          </li>"
@@ -65,8 +65,9 @@ def _badge(due: int) -> str:
     return f' <span class="badge">{int(due)}<span class="visually-hidden"> due</span></span>'
 
 
-def _csrf_input(token: Any) -> str:
-    """What ``{% csrf_token %}`` writes: the hidden field, or nothing without a token."""
+def csrf_input(token: Any) -> str:
+    """What ``{% csrf_token %}`` writes, for ``token`` (the context's ``csrf_token``):
+    the hidden field, or nothing without a token."""
     if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's "no token" mark
         return ""
     return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -527,7 +529,31 @@ def test_inline_progress_counts_the_learners_own_reads_and_cards(
     assert f"1 of {len(_chapters())} chapters read" in page
     assert f"cards mature 1/{len(cards)}" in page
     page = client.get(chapter.get_absolute_url()).content.decode()
-    assert f"cards learned 2/{len(cards)}" in page and "read ✓" in page
+    assert (
+        '<p class="my-progress meta" data-chapter-progress>Your progress: read ✓'
+        f" · cards learned 2/{len(cards)}"
+        f' <progress max="{len(cards)}" value="2" aria-label="Cards learned">'
+        f"2 / {len(cards)}</progress></p>" in page
+    )
+    assert re.search(
+        r'<div class="chapter-read" id="chapter-read">\s*<p class="read-mark">Read ✓</p>'
+        r"\s*</div>",
+        page,
+    )
+    assert "data-mark-read" not in page and "progress.js" not in page
+    client.force_login(bob)  # learned the same cards, read another chapter only
+    page = client.get(chapter.get_absolute_url()).content.decode()
+    assert f"Your progress: not read yet · cards learned 2/{len(cards)} <" in page
+    form = re.search(
+        r'<form method="post" action="([^"]+)" data-mark-read>\s*'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="\w{64}">'
+        r'<button type="submit" class="button small">Mark as read</button>\s*</form>',
+        page,
+    )
+    assert form and form.group(1) == reverse(
+        "progress:chapter-read", args=[chapter.course.slug, chapter.slug]
+    )
+    assert 'src="/static/revise/progress.js" defer' in page
 
 
 def test_visitors_see_no_inline_progress_and_cost_no_progress_query(course):
