@@ -515,3 +515,52 @@ def test_the_header_count_is_read_with_the_pages_counts(
     assert len(reading) == 1, statements
     assert "study_suspension" in reading[0]  # the counts' statement, not one alone
     assert reading[0].count("SELECT") > 8
+
+
+# The counts as ``study/deck_detail.html`` wrote them with template nodes, before the
+# deck_counts tag: the reference for what the page must still give.
+COUNTS = engines["django"].from_string(
+    """{% load tz %}
+  <dl class="counts" aria-label="Your deck today">
+    <div><dt>New</dt><dd data-count="new">{{ counts.new }}</dd></div>
+    <div><dt>Learning</dt><dd data-count="learning">{{ counts.learning }}</dd></div>
+    <div><dt>Due today</dt><dd data-count="due">{{ counts.due }}</dd></div>
+  </dl>
+  <p class="meta">
+    {% if counts.next_due %}Next card due in {{ counts.next_due_in }} ({{ counts.next_due|timezone:counts.time_zone|date:"j M, H:i T" }}).{% else %}No card scheduled yet.{% endif %}
+    Up to {{ counts.new_today }} new card{{ counts.new_today|pluralize }} today.
+    {% if counts.suspended %}{{ counts.suspended }} suspended.{% endif %}
+  </p>
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("next_due", "zone", "new_today", "suspended"),
+    [
+        (None, "UTC", 0, 0),
+        (timezone.now() + timedelta(minutes=10), "UTC", 1, 0),
+        (timezone.now() + timedelta(days=40), "Europe/London", 20, 3),
+        (timezone.now() + timedelta(days=200), "America/New_York", 2, 1),
+        (timezone.now() + timedelta(hours=5), "Asia/Kolkata", 999, 1000),
+    ],
+)
+def test_the_counts_read_as_the_template_wrote_them(
+    next_due, zone, new_today, suspended
+):
+    from revise.study.scheduling import interval_label
+    from revise.study.templatetags.deck_marks import deck_counts
+
+    counts = selectors.DeckCounts(
+        new_today=new_today,
+        learning=4,
+        due=12,
+        next_due=next_due,
+        next_due_in=interval_label(next_due - timezone.now()) if next_due else "",
+        time_zone=zone,
+        due_now=7,
+        new=1234,
+        total=2000,
+        suspended=suspended,
+    )
+    assert deck_counts(counts) == COUNTS.render({"counts": counts})
