@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from revise.accounts.backends import BACKEND, FORMER_BACKEND, AccountBackend
@@ -77,3 +77,39 @@ def test_the_backend_reads_the_account_with_django_types():
     assert read._state.adding is False and read._state.db == from_orm._state.db
     assert AccountBackend().get_user(user.pk + 1000) is None
     assert AccountBackend().get_user("not a number") is None
+
+
+def stored_text(data: dict) -> str:
+    """A session's text as the store saves it, signed with the current keys."""
+    return SessionStore().encode(data)
+
+
+def test_a_session_decodes_as_djangos_and_each_read_gets_its_own_objects():
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    text = stored_text({"a": 1, "nested": {"list": [1, 2]}})
+    first = SessionStore().decode(text)
+    assert first == DjangoStore().decode(text) == {"a": 1, "nested": {"list": [1, 2]}}
+    first["nested"]["list"].append(3)  # changed in place, as a view might
+    first["b"] = 2
+    assert SessionStore().decode(text) == {"a": 1, "nested": {"list": [1, 2]}}
+
+
+def test_a_tampered_session_is_empty_every_time(caplog):
+    text = stored_text({SESSION_KEY: "1"})
+    assert SessionStore().decode(text) == {SESSION_KEY: "1"}
+    forged = text[:-1] + ("A" if text[-1] != "A" else "B")  # its signature changed
+    for _ in range(2):
+        assert SessionStore().decode(forged) == {}
+    assert "Session data corrupted" in caplog.text
+
+
+def test_a_session_follows_the_keys_that_may_sign_it():
+    with override_settings(SECRET_KEY="an old key " * 5):
+        text = stored_text({SESSION_KEY: "7"})
+        assert SessionStore().decode(text) == {SESSION_KEY: "7"}
+    # Signed with a key that is now a fallback: still read.
+    with override_settings(SECRET_KEY_FALLBACKS=["an old key " * 5]):
+        assert SessionStore().decode(text) == {SESSION_KEY: "7"}
+    # The fallback retired: the same text, checked before, is no longer read.
+    assert SessionStore().decode(text) == {}
