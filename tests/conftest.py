@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +35,25 @@ A note.
 """
 
 CourseWriter = Callable[..., Path]
+
+
+def answered_again(learner: Any, cards: Iterable[Any], *, days_ago: int = 1) -> None:
+    """Each card answered Again ``days_ago`` days ago, through the study service: all
+    of them due now (the header's count)."""
+    from django.utils import timezone
+
+    from revise.study import services
+    from revise.study.scheduling import Rating
+
+    when = timezone.now() - timedelta(days=days_ago)
+    for card in cards:
+        services.card_review_record(
+            learner=learner,
+            card=card,
+            rating=Rating.AGAIN,
+            token=services.card_token(learner=learner, card_id=card.pk),
+            now=when,
+        )
 
 
 @pytest.fixture

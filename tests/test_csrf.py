@@ -20,6 +20,7 @@ from revise.progress.models import ChapterRead
 from tests.conftest import SAMPLE_COURSE
 
 SECRET = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def a_request(secret: str | None = SECRET):
@@ -70,24 +71,24 @@ def test_a_request_without_a_secret_gets_a_new_one_for_its_cookie():
     assert len(secrets) == 50
 
 
-@pytest.mark.django_db
-def test_a_learner_marks_a_chapter_read_with_the_token_of_a_kept_page():
+@pytest.fixture
+def reader(db) -> tuple[User, Client]:
+    """A learner signed in on a client that checks CSRF tokens as browsers face it."""
     course_import(path=SAMPLE_COURSE)
     user = User.objects.create_user("reader@example.com", "a long enough password")
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
+    return user, client
+
+
+def test_a_learner_marks_a_chapter_read_with_the_token_of_a_kept_page(reader):
+    user, client = reader
     url = "/courses/lenin/foreign-policy/"
     first = client.get(url)  # no secret yet: the page makes one for the cookie
-    assert (
-        django_csrf._unmask_cipher_token(
-            re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.text).group(
-                1
-            )
-        )
-        == first.cookies["csrftoken"].value
-    )
-    page = client.get(url).content.decode()  # with the cookie, from the kept shell
-    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    token = TOKEN.search(first.text).group(1)
+    assert django_csrf._unmask_cipher_token(token) == first.cookies["csrftoken"].value
+    page = client.get(url).text  # with the cookie, from the kept shell
+    tokens = TOKEN.findall(page)
     assert len(tokens) == 2  # signing out, and marking the chapter read
     assert len(set(tokens)) == 1  # one token a page, as Django's
     action = re.search(r'<form method="post" action="([^"]+)" data-mark-read>', page)
@@ -97,12 +98,8 @@ def test_a_learner_marks_a_chapter_read_with_the_token_of_a_kept_page():
     assert ChapterRead.objects.filter(learner=user, chapter=chapter).exists()
 
 
-@pytest.mark.django_db
-def test_a_forged_token_is_still_refused():
-    course_import(path=SAMPLE_COURSE)
-    user = User.objects.create_user("reader@example.com", "a long enough password")
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+def test_a_forged_token_is_still_refused(reader):
+    user, client = reader
     client.get("/courses/lenin/foreign-policy/")
     forged = csrf.get_token(a_request("Z" * django_csrf.CSRF_SECRET_LENGTH))
     url = reverse("progress:chapter-read", args=["lenin", "foreign-policy"])

@@ -22,7 +22,7 @@ from revise.progress import selectors as progress_selectors
 from revise.study import deck_page, selectors, services
 from revise.study.models import Card, CardState, Suspension
 from revise.study.scheduling import LEECH_LAPSES, Rating
-from tests.conftest import COURSE_YAML
+from tests.conftest import COURSE_YAML, answered_again
 
 PASSWORD = "a long enough password"
 
@@ -495,15 +495,7 @@ def test_the_header_count_is_read_with_the_pages_counts(
 ):
     """The deck page and the study page show the header's due count without a
     statement of its own: it comes in the counts' statement."""
-    earlier = timezone.now() - timedelta(days=1)
-    for card in Card.objects.filter(locked=False)[:2]:
-        services.card_review_record(
-            learner=learner,
-            card=card,
-            rating=Rating.AGAIN,
-            token=services.card_token(learner=learner, card_id=card.pk),
-            now=earlier,
-        )
+    answered_again(learner, Card.objects.filter(locked=False)[:2])
     url = deck_url(course) if which == "deck" else f"/study/{course.slug}/"
     signed_in.get(url)  # what is kept per process, made
     with CaptureQueriesContext(connection) as queries:

@@ -4,19 +4,15 @@ pages and on pages kept as shells, with every value escaped."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.middleware import csrf as django_csrf
 from django.test import Client
-from django.utils import timezone
 
 from revise.accounts.models import User
 from revise.catalog.services import course_import
-from revise.study import services
 from revise.study.models import Card
-from revise.study.scheduling import Rating
-from tests.conftest import SAMPLE_COURSE
+from tests.conftest import SAMPLE_COURSE, answered_again
 
 pytestmark = pytest.mark.django_db
 
@@ -68,15 +64,7 @@ def test_a_learner_gets_study_with_the_due_count_account_and_sign_out(sample, ur
     header = nav(client.get(url))
     assert '<a href="/dashboard/" class="study-link">Study</a>' in header  # none due
     assert "Sign in" not in header
-    earlier = timezone.now() - timedelta(days=1)
-    for card in Card.objects.filter(locked=False)[:2]:
-        services.card_review_record(
-            learner=learner,
-            card=card,
-            rating=Rating.AGAIN,
-            token=services.card_token(learner=learner, card_id=card.pk),
-            now=earlier,
-        )
+    answered_again(learner, Card.objects.filter(locked=False)[:2])
     response = client.get(url)
     header = nav(response)
     assert (

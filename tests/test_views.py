@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from revise.accounts.models import User
 from revise.catalog.models import ChapterLocked
 from revise.catalog.services import course_import
-from revise.study import services
 from revise.study.models import Card
-from revise.study.scheduling import Rating
-from tests.conftest import SAMPLE_COURSE
+from tests.conftest import SAMPLE_COURSE, answered_again
 
 pytestmark = pytest.mark.django_db
 
@@ -134,15 +130,7 @@ def test_signed_in_chapter_page_reads_its_own_with_one_statement(client, sample)
     header shows the same count as a page that reads it on its own."""
     user = User.objects.create_user("due@example.com", "a long password 123")
     client.force_login(user)
-    earlier = timezone.now() - timedelta(days=1)
-    for card in Card.objects.filter(chapter__slug="rise-to-power")[:3]:
-        services.card_review_record(
-            learner=user,
-            card=card,
-            rating=Rating.AGAIN,
-            token=services.card_token(learner=user, card_id=card.pk),
-            now=earlier,
-        )
+    answered_again(user, Card.objects.filter(chapter__slug="rise-to-power")[:3])
     badge = '<span class="badge">3<span class="visually-hidden"> due</span></span>'
     assert badge in client.get("/courses/lenin/").text  # the count read on its own
     client.get(CHAPTER_URL)  # the session's and the page's first reads done

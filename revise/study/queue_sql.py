@@ -910,7 +910,8 @@ def due_now_sql(
     *, learner_id: int, now: datetime, locked_ok: bool
 ) -> tuple[str, list[Any]]:
     """:func:`count_due_now`'s count as an expression, so a page's own statement can
-    read it too (the chapter page's progress does): the states due counted from the
+    read it too (the chapter page's progress, the deck and study pages' counts): the
+    states due counted from the
     (learner, due) index alone, less the few whose card is retired and the few the
     learner suspended, each found from its own side, as
     :func:`_count_course_states_sql` does for a course. Joining each due state to its
