@@ -835,29 +835,16 @@ def answer_write(
     insert's result): a round trip fewer per answer. SQLite, which has no writes in
     ``WITH``, runs the two statements (without a round trip, in the process)."""
     insert, insert_params = _log_insert_sql(log)
-    state_params = [_when(v) if isinstance(v, datetime) else v for v in state.values()]
     if connection.vendor != "postgresql":
         log_id = _value(insert, insert_params)
         if log_id is None:
             return None, False
-        if exists:
-            return log_id, state_update(
-                learner_id=learner_id, card_id=card_id, values=state
-            )
-        _state_insert(learner_id=learner_id, card_id=card_id, values=state)
-        return log_id, True
-    if exists:
-        names = ", ".join(f"{name} = %s" for name in state)
-        write = (
-            f"UPDATE {STATE} SET {names} WHERE learner_id = %s AND card_id = %s"
-            " AND EXISTS (SELECT 1 FROM l)"
-        )
-        write_params = [*state_params, learner_id, card_id]
-    else:
-        names = ", ".join(["learner_id", "card_id", *state])
-        marks = ", ".join("%s" for _ in range(len(state) + 2))
-        write = f"INSERT INTO {STATE} ({names}) SELECT {marks} FROM l"
-        write_params = [learner_id, card_id, *state_params]
+        with connection.cursor() as cursor:
+            cursor.execute(*_state_write_sql(learner_id, card_id, state, exists=exists))
+            return log_id, cursor.rowcount > 0
+    write, write_params = _state_write_sql(
+        learner_id, card_id, state, exists=exists, if_logged=True
+    )
     rows = _rows(
         f"WITH l AS ({insert}), w AS ({write} RETURNING 1)"
         " SELECT (SELECT id FROM l), (SELECT COUNT(*) FROM w)",
@@ -867,27 +854,36 @@ def answer_write(
     return log_id, bool(written)
 
 
-def _state_insert(*, learner_id: int, card_id: int, values: dict[str, Any]) -> None:
-    names = ", ".join(["learner_id", "card_id", *values])
+def _state_write_sql(
+    learner_id: int,
+    card_id: int,
+    values: dict[str, Any],
+    *,
+    exists: bool,
+    if_logged: bool = False,
+) -> tuple[str, list[Any]]:
+    """The statement that sets the columns ``values`` of the learner's state of the
+    card: an update of its row (``exists``) or the insert of one. With ``if_logged``,
+    it writes only if the ``WITH`` clause ``l`` (:func:`answer_write`) holds a row."""
     params = [_when(v) if isinstance(v, datetime) else v for v in values.values()]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {STATE} ({names})"
-            f" VALUES ({', '.join('%s' for _ in range(len(values) + 2))})",
-            [learner_id, card_id, *params],
+    if exists:
+        names = ", ".join(f"{name} = %s" for name in values)
+        logged = " AND EXISTS (SELECT 1 FROM l)" if if_logged else ""
+        return (
+            f"UPDATE {STATE} SET {names} WHERE learner_id = %s AND card_id = %s{logged}",
+            [*params, learner_id, card_id],
         )
+    names = ", ".join(["learner_id", "card_id", *values])
+    marks = ", ".join("%s" for _ in range(len(values) + 2))
+    rows = f"SELECT {marks} FROM l" if if_logged else f"VALUES ({marks})"
+    return f"INSERT INTO {STATE} ({names}) {rows}", [learner_id, card_id, *params]
 
 
 def state_update(*, learner_id: int, card_id: int, values: dict[str, Any]) -> bool:
     """Set the columns ``values`` of the learner's state of the card; False if it has
     none yet."""
-    names = ", ".join(f"{name} = %s" for name in values)
-    params = [_when(v) if isinstance(v, datetime) else v for v in values.values()]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {STATE} SET {names} WHERE learner_id = %s AND card_id = %s",
-            [*params, learner_id, card_id],
-        )
+        cursor.execute(*_state_write_sql(learner_id, card_id, values, exists=True))
         return cursor.rowcount > 0
 
 
