@@ -338,7 +338,8 @@ def _study_counts(
     # Small subqueries, each led by the (learner, course, state, due) index, beat one
     # aggregate that walks every state of a large deck; one statement holds them.
     allowance = today.new_allowance(learner, deck.course, now)
-    start = today.new_start(learner, deck.course)
+    # The cursor is read only if a count starts from it.
+    start = today.new_start(learner, deck.course) if allowance or totals else 0
     row = queue_sql.session_counts(
         queue,
         due_before=today.day.end,
