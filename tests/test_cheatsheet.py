@@ -215,9 +215,12 @@ def test_signed_in_learner_gets_the_four_parts(client, sample, learner):
     ) in figures
     assert "<strong>27%</strong> of its farmland" in part(html, "Key figures")
     assert "___" not in html
+    # each term with its whole first sentence, as its card answers: what follows the
+    # colon is part of the meaning
     assert (
         "Consolidation Making a newly won hold on power firm and lasting after a "
-        "revolution or change of government"
+        "revolution or change of government: removing rivals, securing obedience and "
+        "building institutions, so that the new rulers cannot easily be overthrown."
     ) in definitions
     assert definitions == sorted(definitions, key=str.casefold)
     people = part(html, "People and their views")

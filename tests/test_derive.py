@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 
 from revise.cli import main
 from revise.content.derive import derive_cards, derived_id, gives_away
+from revise.content.derive.text import MEANING_WORDS
 from revise.content.facts import extract_facts
 from revise.content.model import Card, TextBlock
 from revise.content.parser import parse_course
@@ -87,6 +89,45 @@ def test_definition_makes_a_card_each_way_with_the_gist_as_answer():
         'Which term means: a "rich" peasant?',
         "Kulak",
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "answer", "more"),
+    [
+        # the whole first sentence answers, though its gist is cut before "because"
+        (
+            "Lenin's idea of a small, tightly disciplined party of committed "
+            "revolutionaries who would lead the working class, because the workers "
+            "alone would not develop a revolutionary outlook.",
+            "Lenin's idea of a small, tightly disciplined party of committed "
+            "revolutionaries who would lead the working class, because the workers "
+            "alone would not develop a revolutionary outlook.",
+            "",
+        ),
+        # what follows a colon is part of the meaning, and the later sentence is shown
+        (
+            "The economic policy of the Bolsheviks during the Civil War (1918–1921): "
+            "grain requisitioning and a ban on private trade. It ended in 1921.",
+            "The economic policy of the Bolsheviks during the Civil War (1918–1921): "
+            "grain requisitioning and a ban on private trade.",
+            "It ended in 1921.",
+        ),
+        # a first sentence past MEANING_WORDS is cut to its gist, and its cut-off end
+        # is not shown as if it were a sentence
+        (
+            "A policy " + "of state control " * 7 + "over trade and industry in the "
+            "years of the war, because the state had to feed the army. It failed.",
+            "A policy " + "of state control " * 7 + "over trade and industry in the "
+            "years of the war.",
+            "It failed.",
+        ),
+    ],
+)
+def test_a_definition_card_answers_with_whole_sentences(body, answer, more):
+    forward = made(definition("Policy", body))[0]
+    assert forward.back_text == answer
+    shown = f' <span class="card-more">{more}</span>' if more else ""
+    assert forward.back_html == html.escape(answer, quote=False) + shown
 
 
 def test_definition_keeps_the_capital_of_a_name_it_starts_with():
@@ -526,13 +567,16 @@ def test_same_question_twice_makes_one_card_and_ids_stay_unique():
     ]
 
 
-def test_no_front_is_longer_than_200_characters_nor_answer_than_25_words():
+def test_no_front_is_longer_than_200_characters_nor_answer_than_its_limit():
+    # 25 words for a figure or date, 35 for a definition's meaning
     blocks = [
         heading("A " + "very " * 50 + "long treaty (1922)"),
         para("Soviet Russia lost 27% of its " + "long " * 60 + "farmland."),
-        definition("Term", "A " + "long " * 30 + "definition."),
+        definition("Term", "A " + "long " * 34 + "definition."),
     ]
     assert cards_of(*blocks) == []
+    (answered,) = cards_of(definition("Term", "A " + "long " * 33 + "definition."))
+    assert len(answered[2].split()) == MEANING_WORDS
 
 
 # --- the sample course -----------------------------------------------------------------
@@ -585,14 +629,22 @@ def test_sample_made_cards_pass_the_rules_and_repeat_no_authored_card(sample):
         ours = [c for c in chapter.cards if c.origin == "derived"]
         assert ours, chapter.slug
         for card in ours:
-            assert len(card.back_text.split()) <= 25
+            limit = MEANING_WORDS if "/definition-" in card.key else 25
+            assert len(card.back_text.split()) <= limit
             if len(card.back_text.split()) <= 4:
                 assert not gives_away(card.front_text, card.back_text)
+            # an answer and what follows it are whole sentences
+            assert card.back_text[-1] in ".!?" or len(card.back_text.split()) <= 4
+            more = re.search(r'<span class="card-more">(.*)</span>', card.back_html)
+            assert more is None or more.group(1)[:1].isupper(), card.key
         # the duplicates are gone
         fronts_ = {c.front_text for c in ours}
         assert "When did the seizure of power take place?" not in fronts_
         assert not any(c.back_text == "27%" for c in ours)
-    assert sum(len(c.dropped) for c in sample.chapters) >= 10
+        # a made definition that says what an authored card says is dropped too
+        assert "What does 'Nepmen' mean?" not in fronts_
+        assert "What does 'Comintern' mean?" not in fronts_
+    assert sum(len(c.dropped) for c in sample.chapters) >= 12
 
 
 def test_sample_chapter_cards_of_the_locked_part_are_locked(sample):

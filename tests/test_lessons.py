@@ -241,7 +241,7 @@ def test_a_definition_asks_for_its_term_among_other_terms_of_the_course():
     distractors = [o for i, o in enumerate(step.options) if i != step.answer]
     assert len(distractors) == 3 and set(distractors) <= terms  # a term for a term
     assert "Robber peace" not in step.options  # a free step: free distractors only
-    assert step.explain.startswith("Consolidation: making a newly won hold")
+    assert step.explain.startswith("Consolidation means making a newly won hold")
     assert step.anchor == "p-consolidation"
 
 
@@ -260,6 +260,45 @@ def test_three_definitions_make_one_match_step_term_to_meaning():
     questions = [s for s in lesson.steps if s.is_question]
     assert [s.kind for s in questions] == [MATCH]
     assert questions[0].pairs[1] == ("Kulak", 'A "rich" peasant.')
+
+
+def test_a_meaning_that_shares_a_word_with_its_term_leaves_the_match():
+    # "the Civil War" gives War Communism away: with it, the match would be three
+    # pairs, one placing itself; without it, two pairs are too few, so each other
+    # term is asked on its own and War Communism is read, not asked
+    war = definition(
+        "war-communism", "War Communism", "The economic policy of the Civil War"
+    )
+    lesson = build([war, *COURSE_TERMS[1:]], course_facts=COURSE_TERMS[:1])
+    assert not [s for s in lesson.steps if s.kind == MATCH]
+    asked = [s.id for s in lesson.steps if s.is_question]
+    assert asked == [
+        made_id(CHOICE, "definition", "kulak"),
+        made_id(CHOICE, "definition", "red-terror"),
+    ]
+
+
+def test_definitions_are_recalled_after_the_other_questions_and_read_whole():
+    term = fact(
+        "definition",
+        "consolidation",
+        "Consolidation",
+        "Making a newly won hold on power firm",
+        text="Making a newly won hold on power firm: removing rivals. It took years.",
+    )
+    facts = [
+        term,
+        event("brest", "Treaty of Brest-Litovsk", "March 1918", verb="signed"),
+        event("comintern", "Comintern", "March 1919", verb="founded"),
+    ]
+    lesson = build(facts, course_facts=COURSE_TERMS)
+    kinds = [s.id.split("-")[2] for s in lesson.steps if s.is_question]
+    assert kinds[-1] == "definition" and "definition" not in kinds[:-1]
+    (reading,) = [s for s in lesson.steps if s.kind == READ]
+    # the key terms read as the card answers: the whole first sentence, not its gist
+    assert [(p.label, p.text) for p in reading.passages] == [
+        ("Consolidation", "Making a newly won hold on power firm: removing rivals.")
+    ]
 
 
 def test_an_event_asks_when_among_dates_of_its_precision_that_overlap_nothing():

@@ -17,6 +17,7 @@ from django.urls import reverse
 from revise.accounts.access import can_read_locked, chapter_locked_part
 from revise.catalog.models import Chapter, Course, Fact, Subject
 from revise.content.derive.dates import month_in
+from revise.content.derive.definitions import definition_meaning
 from revise.content.filler import filler_html
 from revise.lessons.lesson.load import chapter_lesson_length
 from revise.memo import Memo
@@ -287,7 +288,7 @@ class FigureEntry:
 @dataclass(frozen=True)
 class DefinitionEntry:
     term: str
-    gist: str
+    meaning: str  # the whole first sentence, as the definition's card answers
     url: str
 
 
@@ -367,7 +368,11 @@ def cheatsheet_get(*, course_slug: str, viewer: Viewer) -> Cheatsheet:
         figures=[_figure(f, url(f)) for f in by_kind[Fact.Kind.FIGURE]],
         definitions=sorted(
             (
-                DefinitionEntry(term=f.subject, gist=f.value, url=url(f))
+                DefinitionEntry(
+                    term=f.subject,
+                    meaning=definition_meaning(f.text, f.value)[0],
+                    url=url(f),
+                )
                 for f in by_kind[Fact.Kind.DEFINITION]
             ),
             key=lambda d: d.term.casefold(),

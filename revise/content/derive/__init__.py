@@ -6,8 +6,9 @@ this module keeps only the cards that pass every rule below, written for authors
 ``docs/authoring.md`` ("Cards made from your notes"). A made card must:
 
 - ask one thing and fit on a card (a question of at most ``MAX_FRONT`` characters);
-- keep its answer to ``ANSWER_WORDS`` words (a definition's gist; the rest is shown
-  after the answer, not asked);
+- keep its answer to ``ANSWER_WORDS`` words, a definition's to ``MEANING_WORDS`` (its
+  whole first sentence, else its gist; the later sentences are shown after the answer,
+  not asked);
 - never hold its answer in its question: not the answer's words, nor words sharing
   their stem ("Communist" for "communism"), nor the words it is made of ("the
   Communist International" for Comintern, "the New Economic Policy" for NEP);
@@ -31,7 +32,13 @@ from revise.content.derive.dates import event_cards
 from revise.content.derive.definitions import definition_cards
 from revise.content.derive.figures import figure_cards
 from revise.content.derive.historians import view_cards
-from revise.content.derive.text import MAX_FRONT, STOPWORDS, Draft, normalise
+from revise.content.derive.text import (
+    MAX_FRONT,
+    MEANING_WORDS,
+    STOPWORDS,
+    Draft,
+    normalise,
+)
 from revise.content.limits import KEY
 from revise.content.model import Card, Fact
 
@@ -76,7 +83,7 @@ def derive_cards(
     counts: dict[str, int] = {}
     for draft in _drafts(facts, vocabulary):
         front, back = draft.front.strip(), draft.back.strip()
-        if not _fits(front, back):
+        if not _fits(front, back, draft.fact.kind):
             continue
         if len(back.split()) <= SHORT_ANSWER and gives_away(front, back):
             continue
@@ -128,11 +135,10 @@ def _drafts(facts: Iterable[Fact], vocabulary: set[str]) -> Iterator[Draft]:
             yield from view_cards(fact, vocabulary)
 
 
-def _fits(front: str, back: str) -> bool:
+def _fits(front: str, back: str, kind: str) -> bool:
+    words = MEANING_WORDS if kind == "definition" else ANSWER_WORDS
     return (
-        bool(front and back)
-        and len(front) <= MAX_FRONT
-        and len(back.split()) <= ANSWER_WORDS
+        bool(front and back) and len(front) <= MAX_FRONT and len(back.split()) <= words
     )
 
 
@@ -233,9 +239,9 @@ def repeats(draft: Draft, authored: Card) -> bool:
     A short answer (a term, date, figure or name) repeats when the authored answer
     holds it and the two questions share two words beside it. A longer answer repeats
     when the authored question asks the same kind of thing ("What …?", "When …?")
-    about the same subject, shares two of the draft
-    question's words, and the authored answer holds a quarter of the draft answer's
-    words (``REPEAT_SHARE``).
+    about the same subject, shares two of the draft question's words (or its one word:
+    "What does 'Nepmen' mean?" and "What were nepmen?" share all they can), and the
+    authored answer holds a quarter of the draft answer's words (``REPEAT_SHARE``).
     """
     front, back = draft.front, draft.back
     key = " ".join(w for w in _words(back) if w not in {"as", "in", "on", "the", "a"})
@@ -250,7 +256,8 @@ def repeats(draft: Draft, authored: Card) -> bool:
         return False
     if _asks(front) != _asks(authored.front_text):
         return False
-    if len(_stems(front) & their_front) < 2:
+    asked = _stems(front)
+    if len(asked & their_front) < min(2, len(asked)):
         return False
     ours = _stems(back)
     return len(ours & _stems(authored.back_text)) >= REPEAT_SHARE * len(ours)

@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from revise.content.model import Fact
 
 MAX_FRONT = 200
-GIST_WORDS = 25  # the longest gist of a definition a card asks or answers with
+GIST_WORDS = 25  # the longest gist of a definition a card or a lesson step asks with
+# The longest first sentence a definition card answers with (and the cheatsheet and the
+# lesson's key terms show); a longer one is cut to its gist. Every definition of the
+# sample course has a first sentence of at most 33 words.
+MEANING_WORDS = 35
 
 DASH = r"\s*[-\u2013\u2014]\s*"
 NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[IVX]+\.)\s+")

@@ -4,13 +4,17 @@ The rules, as a strict teacher keeps them (docs/authoring.md, "Lesson steps made
 your notes"):
 
 - **Reading first**, a few short steps from the free part: the chapter's opening
-  paragraph, its first analogy (else its first note), and its key terms (the
-  definitions' gists); the locked definitions make a reading step of their own, locked.
-- **Then questions**, one per fact at most, in the order of the notes, then the
-  author's steps in the author's order; free steps before locked ones:
+  paragraph, its first analogy (else its first note), and its key terms (each
+  definition's first sentence, as its card answers); the locked definitions make a
+  reading step of their own, locked.
+- **Then questions**, one per fact at most, in the order of the notes but with the
+  definitions last (read at the start, they are recalled after the other questions,
+  not straight after their reading), then the author's steps in the author's order;
+  free steps before locked ones:
   - a definition: "Which term means: …?" among the course's terms; one whose meaning
-    gives its term away is read, not asked; three or more definitions whose meanings
-    do not name their terms outright make one match step instead;
+    gives its term away (the card rule, ``gives_away``) is read, not asked; three or
+    more definitions whose meanings do not give their terms away make one match step
+    instead;
   - a dated event: "When was … signed?" (the card's question) among dates of the same
     precision from the chapter, then the course, none overlapping the answer; every
     other event (or one with too few such dates) a true-false statement of its date,
@@ -44,6 +48,7 @@ from typing import Any, Protocol
 
 from revise.content.derive import gives_away
 from revise.content.derive.dates import INTRANSITIVE, _specific, event_cards
+from revise.content.derive.definitions import definition_meaning
 from revise.content.derive.historians import view_cards
 from revise.content.derive.text import capitalise, sentences
 from revise.content.lesson import BLANK_RE
@@ -215,7 +220,9 @@ def _reading_steps(ctx: _Context) -> list[Step]:
         if terms:
             passages = tuple(
                 Passage(
-                    text=f"{capitalise(f.value)}.", anchor=f.anchor, label=f.subject
+                    text=definition_meaning(f.text, f.value)[0],
+                    anchor=f.anchor,
+                    label=f.subject,
                 )
                 for f in terms
             )
@@ -264,6 +271,9 @@ def _made_questions(ctx: _Context, authored: list[Step]) -> list[Step]:
     }
     in_group = {key for step, keys in grouped.values() for key in keys}
     groups_placed: set[str] = set()
+    recall: list[
+        Step
+    ] = []  # the definitions, asked last: read at the start, recalled later
     for fact in facts:
         if (fact.kind, fact.key, fact.locked) in in_group:
             for kind, (group, keys) in grouped.items():
@@ -273,7 +283,7 @@ def _made_questions(ctx: _Context, authored: list[Step]) -> list[Step]:
                     fact.locked,
                 ) in keys and kind not in groups_placed:
                     groups_placed.add(kind)
-                    steps.extend(group)
+                    (recall if kind == "definition" else steps).extend(group)
             continue
         step = None
         if fact.kind == "definition":
@@ -286,10 +296,10 @@ def _made_questions(ctx: _Context, authored: list[Step]) -> list[Step]:
         elif fact.kind == "view":
             step = _view_step(ctx, fact)
         if step is not None and not covered.asks(step):
-            steps.append(step)
+            (recall if fact.kind == "definition" else steps).append(step)
     if not any(s.kind == ORDER for s in authored):
         steps.extend(_order_steps(ctx))
-    return steps
+    return steps + recall
 
 
 def _visible_pool(ctx: _Context, fact: FactLike, kind: str) -> list[FactLike]:
@@ -397,12 +407,11 @@ def _group_step(
 
 
 def _names_term(gist: str, term: str) -> bool:
-    """Whether a meaning says its term outright: the whole term, or the words it is
-    made of ("the Communist International" for Comintern). In a match the learner
-    places every meaning, so a shared word ("Civil War" for War Communism) is no gift."""
-    if values.normal(term) in values.normal(gist):
-        return True
-    return len(term.split()) == 1 and gives_away(gist, term)
+    """Whether a meaning gives its term away, by the card rule (``gives_away``): the
+    whole term, one of its words ("the Civil War" for War Communism, "the elected
+    assembly" for Constituent Assembly) or the words it is made of ("the Communist
+    International" for Comintern). Such a pair places itself, and narrows the rest."""
+    return values.normal(term) in values.normal(gist) or gives_away(gist, term)
 
 
 # events
@@ -713,9 +722,9 @@ def _explain_of(fact: FactLike, vocabulary: set[str] | None = None) -> str:
             "",
         )
         return found or f"{fact.subject} {_view_text(fact)}."
-    if fact.kind == "definition":
-        meaning = _first_sentence(fact.text) or f"{fact.value}."
-        return f"{fact.subject}: {_lower_first(meaning, vocabulary or set())}"
+    if fact.kind == "definition":  # "means", not a colon: the meaning may hold one
+        meaning = definition_meaning(fact.text, fact.value)[0] or f"{fact.value}."
+        return f"{fact.subject} means {_lower_first(meaning, vocabulary or set())}"
     return _first_sentence(fact.text) or fact.value
 
 
