@@ -134,6 +134,27 @@ def test_an_event_without_a_verb_in_its_text_has_none():
     )
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "event"),
+    [
+        # a section's title with a date: neither an event's noun nor a verb for it
+        ("The gamble pays off (November 1918)", "Germany surrendered.", False),
+        ("Trade and recognition (1921–1924)", "Britain signed a trade deal.", False),
+        ("The argument over peace (January–March 1918)", "Bukharin objected.", False),
+        # an event by its head noun, or by the verb the section uses for it
+        ("The Kronstadt rising (March 1921)", "The sailors rose.", True),
+        ("War Communism (1918–1921)", "Grain was requisitioned.", True),
+        (
+            "The Comintern (March 1919)",
+            "The Comintern was founded in March 1919.",
+            True,
+        ),
+    ],
+)
+def test_a_dated_heading_is_an_event_only_if_it_names_one(title, text, event):
+    assert bool(only([heading(title), para(text)], "event")) is event
+
+
 def test_the_name_is_the_part_after_a_colon_and_the_intransitive_verb_is_found():
     blocks = [
         heading("Holding on: the Constituent Assembly (January 1918)"),

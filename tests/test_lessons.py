@@ -379,6 +379,21 @@ def test_a_figure_becomes_a_blank_in_its_clause_with_its_heading():
     )
     assert step.blanks == ("26%",)
     assert step.explain == "Russia gave up Ukraine, and with them 26% of its railways."
+    # after the heading's colon an ordinary word goes lower case; a name keeps its capital
+    vote = fact(
+        "figure",
+        "40-vote",
+        "of the vote",
+        "40%",
+        text="The Socialist Revolutionaries won about ___ of the vote.",
+        context="Holding on: the Constituent Assembly",
+    )
+    step = build([vote]).steps[-1]
+    assert step.prompt == (
+        "The Constituent Assembly: the Socialist Revolutionaries won about ___ of "
+        "the vote."
+    )
+    assert step.explain == "The Socialist Revolutionaries won about 40% of the vote."
 
 
 def test_a_view_asks_who_among_the_course_people_never_the_same_person_or_view():

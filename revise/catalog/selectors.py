@@ -18,6 +18,7 @@ from revise.accounts.access import can_read_locked, chapter_locked_part
 from revise.catalog.models import Chapter, Course, Fact, Subject
 from revise.content.derive.dates import month_in
 from revise.content.derive.definitions import definition_meaning
+from revise.content.derive.text import capitalise
 from revise.content.filler import filler_html
 from revise.lessons.lesson.load import chapter_lesson_length
 from revise.memo import Memo
@@ -391,7 +392,7 @@ def _timeline(
         detail = fact.detail if readable or not fact.detail_locked else ""
         key = date_key(detail) or date_key(fact.value)
         entry = TimelineEntry(
-            date=fact.value, name=fact.subject, detail=detail, url=url(fact)
+            date=fact.value, name=capitalise(fact.subject), detail=detail, url=url(fact)
         )
         entries.append(((key is None, key or (0, 0, 0), order), entry))
     return [entry for _, entry in sorted(entries, key=lambda e: e[0])]

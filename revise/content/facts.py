@@ -5,7 +5,10 @@ Four kinds, each found by a narrow rule that prefers saying nothing to guessing:
 - **definition**: a ``::: definition Term`` callout. ``subject`` is the term, ``value``
   the gist (the first sentence, cut to a clause of at most ``GIST_WORDS`` words),
   ``text`` the whole definition.
-- **event**: a heading that names something and dates it, "Treaty of Rapallo (1922)".
+- **event**: a heading that names an event and dates it, "Treaty of Rapallo (1922)": its
+  head noun names a kind of event ("treaty", "rising", "war", "…ism"; ``names_event``)
+  or the section uses a verb for it on that date ("the Comintern was founded"). A dated
+  heading that is a section's title ("The gamble pays off (November 1918)") is none.
   ``subject`` is the name, ``value`` the date as the heading writes it; ``verb`` is the
   verb the section itself uses for the event on that date ("signed", "founded", "met")
   or empty when the text uses none, and ``detail`` the more precise date of that
@@ -37,6 +40,7 @@ from revise.content.derive.dates import (
     DATED_HEADING_RE,
     INTRANSITIVE,
     PREPOSITIONS,
+    names_event,
 )
 from revise.content.derive.figures import figure_clauses
 from revise.content.derive.historians import (
@@ -250,6 +254,8 @@ def _event(heading: TextBlock, section: list[TextBlock]) -> Iterator[Fact]:
     if not name:
         return
     verb, detail = _event_verb(name, date, section, locked=heading.locked)
+    if not verb and not names_event(name):
+        return  # "The gamble pays off (November 1918)": a section's title, no event
     yield Fact(
         kind="event",
         key=slugify(re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)),

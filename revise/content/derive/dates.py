@@ -228,16 +228,34 @@ def _specific(name: str) -> bool:
     return any(w[:1].isupper() for w in words)
 
 
-def _when_question(name: str, *, is_range: bool, verb: str, year: bool) -> str | None:
-    """'When was the Treaty of Rapallo signed?' for an event's name, or None."""
-    if not name:
-        return None
+def _head_kind(name: str) -> tuple[int, str, str | None]:
+    """Where a name's head noun ends (the words before its first preposition), the
+    head noun, and the kind of event it names (``EVENT_KINDS``), or None."""
     words = name.split()
     cut = next(
         (i for i, w in enumerate(words) if i and w.lower() in PREPOSITIONS), len(words)
     )
     head = re.sub(r"(?:'s|’s|[^\w-])+$", "", words[cut - 1]).lower()
-    kind = HEAD_KIND.get(head) or ("introduced" if head.endswith("ism") else None)
+    return (
+        cut,
+        head,
+        HEAD_KIND.get(head) or ("introduced" if head.endswith("ism") else None),
+    )
+
+
+def names_event(name: str) -> bool:
+    """Whether a heading's name says it is an event by its head noun: "the Treaty of
+    Rapallo", "the Kronstadt rising", "War Communism", "the April Theses", as against
+    a section's title with a date, "The gamble pays off", "Trade and recognition"."""
+    return bool(name.split()) and _head_kind(name)[2] is not None
+
+
+def _when_question(name: str, *, is_range: bool, verb: str, year: bool) -> str | None:
+    """'When was the Treaty of Rapallo signed?' for an event's name, or None."""
+    if not name:
+        return None
+    words = name.split()
+    cut, head, kind = _head_kind(name)
     possessive = re.match(r"^(\S+?)(?:'s|’s)\s", name)
     if kind is None:
         return None

@@ -292,7 +292,7 @@ def _made_questions(ctx: _Context, authored: list[Step]) -> list[Step]:
             step = _event_step(ctx, fact, statement=events % 2 == 1)
             events += step is not None and not covered.asks(step)
         elif fact.kind == "figure":
-            step = _figure_step(fact)
+            step = _figure_step(fact, ctx.vocabulary)
         elif fact.kind == "view":
             step = _view_step(ctx, fact)
         if step is not None and not covered.asks(step):
@@ -566,19 +566,21 @@ def _when_phrase(date: str) -> str:
 # figures
 
 
-def _figure_step(fact: FactLike) -> Step | None:
+def _figure_step(fact: FactLike, vocabulary: set[str]) -> Step | None:
     before, blank, after = fact.text.partition("___")
     if not blank or not fact.value:
         return None
     context = fact.context.strip().rsplit(": ", 1)[-1]  # "Holding on: the Assembly"
-    lead = f"{capitalise(context)}: " if context and context not in before else ""
     statement = f"{before}{fact.value}{after}".strip()
+    if context and context not in before:  # after the heading's colon, lower case:
+        # "The Constituent Assembly: the Socialist Revolutionaries … won ___"
+        before = f"{capitalise(context)}: {_lower_first(before, vocabulary)}"
     return Step(
         id=made_id(FILL_BLANK, "figure", fact.key),
         kind=FILL_BLANK,
-        prompt=f"{lead}{before}___{after}",
+        prompt=f"{before}___{after}",
         locked=fact.locked,
-        parts=(f"{lead}{before}", after),
+        parts=(before, after),
         blanks=(fact.value,),
         explain=statement,
         anchor=fact.anchor,
