@@ -34,6 +34,9 @@ def test_learner_studies_ten_cards_by_keyboard_undoes_one_and_the_deck_counts_ch
     page: Page, sample_site, django_user_model
 ):
     django_user_model.objects.create_user("keys@example.com", PASSWORD)
+    failed, posts = [], []
+    page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+    page.on("request", lambda r: r.method == "POST" and posts.append(r.url))
     sign_in(page, sample_site, "keys@example.com")
     page.goto(sample_site + DECK)
     new_before = count(page, "new")
@@ -56,6 +59,11 @@ def test_learner_studies_ten_cards_by_keyboard_undoes_one_and_the_deck_counts_ch
     answered(page, "u")
     expect(page.get_by_text("Undone: that card is back.")).to_be_visible()
     assert ReviewLog.objects.filter(kind="undo").count() == 1
+    # every answer and the undo went to the study page, once, and nothing failed (an
+    # undo form's "action" field once hid form.action, so its fetch went astray)
+    study = sample_site + "/study/lenin/foreign-policy/"
+    assert posts[1:] == [study] * 11
+    assert failed == []
 
     page.goto(sample_site + DECK)
     seen = CardState.objects.count()

@@ -58,7 +58,8 @@
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var headers = {};
     headers[NEXT_CARD_HEADER] = "card";
-    fetch(form.action, {
+    // Not form.action: the undo form's field named "action" hides that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       headers: headers,
