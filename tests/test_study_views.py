@@ -75,6 +75,24 @@ def test_undo_by_form_puts_the_card_back(signed_in):
     assert ReviewLog.objects.filter(kind="undo").count() == 1
 
 
+def test_undo_on_a_deck_undoes_only_an_answer_given_on_that_deck(signed_in):
+    form = shown(signed_in)  # a card of the foreign-policy chapter
+    signed_in.post(SESSION, {**form, "rating": "3"})
+    other = "/study/lenin/rise-to-power/"
+    assert 'id="undo"' not in signed_in.get(other).content.decode()
+    page = signed_in.post(other, {"action": "undo"}, follow=True).content.decode()
+    assert "There is nothing to undo on this deck." in page
+    assert not ReviewLog.objects.filter(kind="undo").exists()
+    assert CardState.objects.filter(card_id=form["card"]).exists()
+    # the course's deck holds the chapter's cards: undo is offered there, and works
+    course = "/study/lenin/"
+    assert 'id="undo"' in signed_in.get(course).content.decode()
+    assert 'id="undo"' in signed_in.get(SESSION).content.decode()
+    page = signed_in.post(course, {"action": "undo"}, follow=True).content.decode()
+    assert "Undone: that card is back." in page
+    assert not CardState.objects.exists()
+
+
 def test_forged_answers_are_refused_cleanly(signed_in, learner):
     form = shown(signed_in)
     assert signed_in.post(SESSION, {**form, "rating": "9"}).status_code == 302

@@ -554,19 +554,20 @@ def _page_reads_sql(learner_id: int, course_id: int) -> tuple[str, str, list[Any
     follow ``FROM (SELECT 1 AS one) x``, and their parameters."""
     columns = (
         f"{_select(LearnerSettings, 'p')}, e.exam_date, k.sequence, k.course_version,"
-        " l.id, l.kind, l.card_id"
+        " l.id, l.kind, l.card_id, lc.course_id, lc.chapter_id"
     )
     joins = (
         f" LEFT JOIN {SETTINGS} p ON p.learner_id = %s"
         f" LEFT JOIN {EXAM} e ON e.learner_id = %s AND e.course_id = %s"
         f" LEFT JOIN {CURSOR} k ON k.learner_id = %s AND k.course_id = %s"
         f" LEFT JOIN ({LAST_ENTRY}) l ON 1 = 1"
+        f" LEFT JOIN {CARD} lc ON lc.id = l.card_id"
     )
     params = [learner_id, learner_id, course_id, learner_id, course_id]
     return columns, joins, [*params, learner_id, learner_id]  # LAST_ENTRY's two
 
 
-PAGE_READS_WIDTH = len(SETTINGS_FIELDS) + 6
+PAGE_READS_WIDTH = len(SETTINGS_FIELDS) + 8
 
 
 def _page_reads_row(
@@ -948,9 +949,14 @@ def deck_card(deck: DeckFilter, *, card_id: int) -> Card | None:
     return _instance(Card, CARD_FIELDS, rows[0]) if rows else None
 
 
-def last_log_entry(*, learner_id: int) -> tuple[int, str, int] | None:
-    """The learner's latest log entry: (id, kind, card id)."""
-    rows = _rows(LAST_ENTRY, [learner_id, learner_id])
+def last_log_entry(*, learner_id: int) -> tuple[int, str, int, int, int] | None:
+    """The learner's latest log entry: (id, kind, card id, the card's course and
+    chapter ids)."""
+    rows = _rows(
+        "SELECT l.id, l.kind, l.card_id, c.course_id, c.chapter_id"
+        f" FROM ({LAST_ENTRY}) l LEFT JOIN {CARD} c ON c.id = l.card_id",
+        [learner_id, learner_id],
+    )
     return rows[0] if rows else None
 
 

@@ -20,6 +20,7 @@ from revise.study import deck_page, newcards, queue_sql, scheduling
 from revise.study.models import Card, CardState, LearnerSettings, ReviewLog
 from revise.study.services import (
     card_token,
+    entry_in_deck,
     exam_due_cap,
     memory_of,
     page_id,
@@ -582,15 +583,18 @@ def free_card_at(*, deck: Deck, viewer: Any, index: int) -> tuple[Card | None, i
 
 
 def last_review_undoable(
-    *, learner: Any, today: Today | None = None
+    *, learner: Any, today: Today | None = None, deck: Deck | None = None
 ) -> ReviewLog | None:
-    """The learner's latest review if it can still be undone (the log's last entry):
-    its id, kind and card only. ``today``: :func:`today_get`, if the caller has it."""
+    """The learner's latest review if it can still be undone (the log's last entry)
+    and, if ``deck`` is given, was of one of its cards: its id, kind and card only.
+    ``today``: :func:`today_get`, if the caller has it."""
     if today is not None and today.last_entry is not UNREAD:
         last = today.last_entry
     else:
         last = queue_sql.last_log_entry(learner_id=learner.pk)
     if last is None or last[1] != ReviewLog.Kind.REVIEW:
+        return None
+    if deck is not None and not entry_in_deck(last, deck):
         return None
     return ReviewLog(pk=last[0], kind=last[1], card_id=last[2], learner=learner)
 

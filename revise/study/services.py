@@ -11,10 +11,10 @@ import hmac
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -30,6 +30,9 @@ from revise.study.models import (
     Suspension,
 )
 from revise.study.scheduling import Memory, Rating
+
+if TYPE_CHECKING:
+    from revise.study.selectors import Deck
 
 
 def _lock_learner(learner: Any, *, count_review: bool = False) -> LearnerSettings:
@@ -306,18 +309,31 @@ def _fit_count(prefs: LearnerSettings) -> None:
         queue_sql.fit_counter_set(settings_id=prefs.pk, value=0)
 
 
+def entry_in_deck(entry: Sequence[Any], deck: Deck) -> bool:
+    """Whether a log entry (as :func:`queue_sql.last_log_entry`) is of a card of
+    ``deck``: an undo on a chapter's deck never undoes an answer given on another."""
+    return entry[3] == deck.course.pk and (
+        deck.chapter is None or entry[4] == deck.chapter.pk
+    )
+
+
 @transaction.atomic
-def review_undo(*, learner: Any, now: datetime) -> ReviewLog | None:
+def review_undo(
+    *, learner: Any, now: datetime, deck: Deck | None = None
+) -> ReviewLog | None:
     """Undo the learner's last review, restoring the card's exact previous state.
 
     Only the latest entry of the log can be undone, so undoing twice in a row does
-    nothing the second time. Returns the undo record, or None if there was nothing to undo.
+    nothing the second time; with ``deck``, only if that review was of one of the
+    deck's cards. Returns the undo record, or None if there was nothing to undo.
     """
     _lock_learner(learner)
     # The latest entry's key from the (learner, id) index (queue_sql.LAST_ENTRY says
     # why not the ORM's order_by("-id") on PostgreSQL), then the row.
     entry = queue_sql.last_log_entry(learner_id=learner.pk)
     if entry is None or entry[1] != ReviewLog.Kind.REVIEW:
+        return None
+    if deck is not None and not entry_in_deck(entry, deck):
         return None
     last = ReviewLog.objects.get(pk=entry[0])
     undo = ReviewLog.objects.create(

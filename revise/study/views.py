@@ -105,7 +105,9 @@ def _session_page(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
         "shown_at": int(now.timestamp() * 1000),
         "counts": counts,
         "header_due": counts.due_now,  # the header's, read with the counts
-        "undoable": selectors.last_review_undoable(learner=request.user, today=today),
+        "undoable": selectors.last_review_undoable(
+            learner=request.user, today=today, deck=deck
+        ),
     }
     return render(request, "study/session.html", context)
 
@@ -125,10 +127,12 @@ def _after_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
 def _study_post(request: HttpRequest, deck: selectors.Deck) -> HttpResponse:
     now = timezone.now()
     if request.POST.get("action") == "undo":
-        undone = services.review_undo(learner=request.user, now=now)
+        undone = services.review_undo(learner=request.user, now=now, deck=deck)
         messages.info(
             request,
-            "Undone: that card is back." if undone else "There is nothing to undo.",
+            "Undone: that card is back."
+            if undone
+            else "There is nothing to undo on this deck.",
         )
         return _after_post(request, deck)
     form = AnswerForm(request.POST)
