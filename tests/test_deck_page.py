@@ -519,7 +519,7 @@ COUNTS = engines["django"].from_string(
     <div><dt>Due today</dt><dd data-count="due">{{ counts.due }}</dd></div>
   </dl>
   <p class="meta">
-    {% if counts.next_due %}Next card due in {{ counts.next_due_in }} ({{ counts.next_due|timezone:counts.time_zone|date:"j M, H:i T" }}).{% else %}No card scheduled yet.{% endif %}
+    {% if counts.ready %}Cards are due now.{% elif counts.next_due %}Next card due in {{ counts.next_due_in }} ({{ counts.next_due|timezone:counts.time_zone|date:"j M, H:i T" }}).{% else %}No card scheduled yet.{% endif %}
     Up to {{ counts.new_today }} new card{{ counts.new_today|pluralize }} today.
     {% if counts.suspended %}{{ counts.suspended }} suspended.{% endif %}
   </p>
@@ -528,17 +528,18 @@ COUNTS = engines["django"].from_string(
 
 
 @pytest.mark.parametrize(
-    ("next_due", "zone", "new_today", "suspended"),
+    ("next_due", "zone", "new_today", "suspended", "ready"),
     [
-        (None, "UTC", 0, 0),
-        (timezone.now() + timedelta(minutes=10), "UTC", 1, 0),
-        (timezone.now() + timedelta(days=40), "Europe/London", 20, 3),
-        (timezone.now() + timedelta(days=200), "America/New_York", 2, 1),
-        (timezone.now() + timedelta(hours=5), "Asia/Kolkata", 999, 1000),
+        (None, "UTC", 0, 0, False),
+        (timezone.now() + timedelta(minutes=10), "UTC", 1, 0, False),
+        (timezone.now() + timedelta(days=40), "Europe/London", 20, 3, False),
+        (timezone.now() + timedelta(days=200), "America/New_York", 2, 1, False),
+        (timezone.now() + timedelta(hours=5), "Asia/Kolkata", 999, 1000, False),
+        (timezone.now() - timedelta(minutes=3), "UTC", 5, 0, True),
     ],
 )
 def test_the_counts_read_as_the_template_wrote_them(
-    next_due, zone, new_today, suspended
+    next_due, zone, new_today, suspended, ready
 ):
     from revise.study.scheduling import interval_label
     from revise.study.templatetags.deck_marks import deck_counts
@@ -554,5 +555,6 @@ def test_the_counts_read_as_the_template_wrote_them(
         new=1234,
         total=2000,
         suspended=suspended,
+        ready=ready,
     )
     assert deck_counts(counts) == COUNTS.render({"counts": counts})

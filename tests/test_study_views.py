@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -117,7 +118,12 @@ def test_deck_page_shows_counts_sources_and_changes_after_study(signed_in, learn
     html = signed_in.get(DECK).content.decode()
     assert f'data-count="new">{total - 1}<' in html
     assert 'data-count="learning">1<' in html
-    assert "Next card due" in html
+    assert "Next card due in" in html
+    # a minute later the card is due: the page says so, not the card after it
+    state = CardState.objects.get()
+    CardState.objects.filter(pk=state.pk).update(due=state.due - timedelta(minutes=2))
+    html = signed_in.get(DECK).content.decode()
+    assert "Cards are due now." in html and "Next card due" not in html
 
 
 def test_visitors_try_free_cards_without_saving_anything(client, learner):

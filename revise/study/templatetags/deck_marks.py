@@ -25,7 +25,9 @@ register = template.Library()
 @register.simple_tag
 def deck_counts(counts: DeckCounts) -> SafeString:
     """The deck's counts for the learner, and a line on what comes next."""
-    if counts.next_due:
+    if counts.ready:
+        upcoming = "Cards are due now."
+    elif counts.next_due:
         when = date_filter(do_timezone(counts.next_due, counts.time_zone), "j M, H:i T")
         upcoming = f"Next card due in {escape(counts.next_due_in)} ({escape(when)})."
     else:
