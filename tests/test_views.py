@@ -125,6 +125,18 @@ def test_signed_in_learner_reads_the_locked_part(client, sample):
     assert "callout callout-tip" in html
 
 
+def test_the_reading_time_counts_what_the_viewer_gets(client, sample):
+    locked = ChapterLocked.objects.select_related("chapter").get(
+        chapter__slug="rise-to-power"
+    )
+    free, whole = locked.chapter.free_words, locked.chapter.free_words + locked.words
+    assert round(whole / 200) > round(free / 200)  # the locked part is worth minutes
+    url = "/courses/lenin/rise-to-power/"
+    assert f"{round(free / 200)} min read" in client.get(url).content.decode()
+    client.force_login(User.objects.create_user("t@example.com", "a long password 1"))
+    assert f"{round(whole / 200)} min read" in client.get(url).content.decode()
+
+
 def test_signed_in_chapter_page_reads_its_own_with_one_statement(client, sample):
     """The learner's progress and the header's due count come from one statement; the
     header shows the same count as a page that reads it on its own."""

@@ -91,6 +91,7 @@ class ChapterPage:
     headings: list[dict]
     locked_html: str | None
     filler_html: str
+    locked_words: int  # of the locked part, for those who may read it; else 0
     previous: ChapterLink | None
     next: ChapterLink | None
     tools: StudyTools
@@ -102,7 +103,9 @@ class ChapterPage:
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, round(self.chapter.free_words / 200))
+        """What the viewer has to read, at 200 words a minute: the free part, and the
+        locked part for those who get it."""
+        return max(1, round((self.chapter.free_words + self.locked_words) / 200))
 
 
 def course_page_get(*, slug: str) -> Course:
@@ -189,11 +192,11 @@ def _chapter_page_make(chapter_id: int, *, viewer: Viewer) -> ChapterPage:
     if chapter is None:  # retired between the two statements
         raise Http404("No such chapter")
     headings = list(chapter.free_headings)
-    locked_html, filler = None, ""
+    locked_html, filler, locked_words = None, "", 0
     if chapter.locked_shape:
         locked = chapter_locked_part(chapter=chapter, viewer=viewer)
         if locked is not None:
-            locked_html = locked.html
+            locked_html, locked_words = locked.html, locked.words
             headings += locked.headings
         else:
             filler = filler_html(chapter.locked_shape, seed=chapter.pk)
@@ -204,6 +207,7 @@ def _chapter_page_make(chapter_id: int, *, viewer: Viewer) -> ChapterPage:
         headings=headings,
         locked_html=locked_html,
         filler_html=filler,
+        locked_words=locked_words,
         previous=previous,
         next=following,
         tools=study_tools(chapter=chapter),
