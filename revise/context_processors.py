@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, reverse
 # The frame's links: reversed once per process (and script prefix), not on every page.
 FRAME_LINKS = {
     "home": "catalog:home",
+    "courses": "catalog:courses",
     "search": "catalog:search",
     "dashboard": "progress:dashboard",
     "account": "accounts:account",

@@ -50,6 +50,22 @@ def test_home_lists_subjects_and_their_courses(client, sample):
     assert "Case study: Vladimir Lenin" in html
 
 
+def test_a_learner_reaches_the_courses_from_the_header_and_the_breadcrumbs(
+    client, sample
+):
+    visitor = client.get("/courses/").content.decode()
+    client.force_login(User.objects.create_user("c@example.com", "a long password 1"))
+    assert client.get("/").status_code == 302  # a learner's home is the dashboard
+    for url in ["/dashboard/", "/courses/lenin/", "/courses/lenin/rise-to-power/"]:
+        html = client.get(url).content.decode()
+        assert '<li><a href="/courses/">Courses</a></li>' in html, url
+    crumbs = client.get("/courses/lenin/rise-to-power/").content.decode()
+    subject = re.search(r'href="/courses/#(subject-[a-z0-9-]+)"', crumbs).group(1)
+    html = client.get("/courses/").content.decode()
+    assert f'id="{subject}"' in html and f'id="{subject}"' in visitor
+    assert 'href="/courses/lenin/"' in html and "Sign out" in html
+
+
 def test_course_page_lists_chapters_in_order(client, sample):
     html = client.get("/courses/lenin/").content.decode()
     links = re.findall(r'href="/courses/lenin/([a-z0-9-]+)/"', html)

@@ -23,11 +23,23 @@ from revise.study import exams
 @visitor_page_cached
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        # A signed-in learner's home is their dashboard.
+        # A signed-in learner's home is their dashboard; the courses are at /courses/.
         return redirect("progress:dashboard")
-    return visitor_page(
-        render(request, "catalog/home.html", {"subjects": selectors.subject_list()})
+    return _courses(request)
+
+
+@require_safe
+@visitor_page_cached
+def course_list(request: HttpRequest) -> HttpResponse:
+    """Every subject and its courses: the header's Courses, for everyone."""
+    return _courses(request)
+
+
+def _courses(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request, "catalog/home.html", {"subjects": selectors.subject_list()}
     )
+    return response if request.user.is_authenticated else visitor_page(response)
 
 
 @require_safe
