@@ -85,6 +85,16 @@ def test_signed_in_learners_get_locked_snippets(sample, learner):
     )
 
 
+def test_snippets_show_text_not_markdown(sample, learner, client):
+    # the self-review guidance "The setback (3–4 July): *Pravda* wrecked, …" is found
+    client.force_login(learner)
+    page = text_of(client.get("/search/", {"q": "Pravda wrecked"}))
+    assert "Pravda wrecked" in page
+    assert "*Pravda*" not in page
+    bodies = SearchDocument.objects.values_list("title", "body")
+    assert not [t for pair in bodies for t in pair if re.search(r"\*\w|\w\*|`", t)]
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -40,6 +40,12 @@ def _inline_text(token: Token) -> str:
     return " ".join("".join(parts).split())
 
 
+def _plain(source: str) -> str:
+    """An item's inline Markdown as plain text ("*Pravda* wrecked" → "Pravda wrecked"):
+    what search, the leech message and the card rules read, as a block's text is."""
+    return " ".join(_inline_text(t) for t in MD.parseInline(source))
+
+
 class ChapterWalker:
     """Walks a chapter's tokens once: checks boxes, extracts cards, questions, steps."""
 
@@ -373,8 +379,8 @@ class ChapterWalker:
                     explicit_id=explicit,
                     front_html=MD.renderInline(front),
                     back_html=MD.renderInline(back),
-                    front_text=front,
-                    back_text=back,
+                    front_text=_plain(front),
+                    back_text=_plain(back),
                     anchor=self.anchor,
                     locked=self.locked,
                     line=item.line,
@@ -400,9 +406,9 @@ class ChapterWalker:
                     key=key,
                     explicit_id=explicit,
                     prompt_html=prompt_html,
-                    prompt_text=text,
+                    prompt_text=_plain(text),
                     guidance_html=tuple(MD.renderInline(g.text) for g in item.nested),
-                    guidance_text=tuple(g.text for g in item.nested),
+                    guidance_text=tuple(_plain(g.text) for g in item.nested),
                     anchor=self.anchor,
                     locked=self.locked,
                     line=item.line,
