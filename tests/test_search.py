@@ -76,6 +76,13 @@ def test_a_misspelling_suggests_and_finds_the_right_word(sample, client):
     assert re.search(r"Did you mean <a [^>]*>Rapallo</a>\?", html)
 
 
+@pytest.mark.parametrize("user", ["visitor", "learner"])
+def test_words_far_from_any_in_the_notes_get_no_suggestion(sample, learner, user):
+    viewer = learner if user == "learner" else AnonymousUser()
+    # once "Did you mean postscript let 1?": "alert" is 75% like "let"
+    assert search("<script>alert(1)</script>", viewer).suggestion == ""
+
+
 def test_signed_in_learners_get_locked_snippets(sample, learner):
     hits = search("Kronstadt", learner).hits
     assert not any(h.locked for h in hits)
