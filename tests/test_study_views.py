@@ -194,6 +194,30 @@ def test_settings_validate_retention_and_time_zone(signed_in, learner):
     )
 
 
+def test_the_time_zones_offered_are_places_and_a_learners_own_is_kept(
+    signed_in, learner
+):
+    html = signed_in.get("/settings/study/").content.decode()
+    offered = re.findall(r'<option value="([^"]+)"', html)
+    assert "Europe/London" in offered and "UTC" in offered
+    assert not {"localtime", "Factory", "GB", "Etc/GMT+5"} & set(offered)
+    # a zone saved before (an alias) is still offered, selected, and saves again
+    LearnerSettings.objects.update_or_create(
+        learner=learner, defaults={"time_zone": "GB"}
+    )
+    html = signed_in.get("/settings/study/").content.decode()
+    assert '<option value="GB" selected>' in html
+    values = {
+        "desired_retention": "0.9",
+        "new_cards_per_day": "20",
+        "day_starts_at": "4",
+    }
+    signed_in.post("/settings/study/", {**values, "time_zone": "GB"})
+    assert LearnerSettings.objects.get(learner=learner).time_zone == "GB"
+    response = signed_in.post("/settings/study/", {**values, "time_zone": "Factory"})
+    assert "Select a valid choice" in response.content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_tabs_answering_at_once_never_corrupt_a_state():
     """Concurrent answers for one learner are serialised: the log replays to the live state."""

@@ -13,7 +13,26 @@ from revise.study.services import (
     token_readable,
 )
 
-TIME_ZONES = sorted(available_timezones())
+# The zones a learner picks from: the places ("Europe/London"), and UTC. Not the
+# database's aliases and oddities ("GB", "US/Eastern", "Etc/GMT+5", "localtime",
+# "Factory"); a zone a learner already has is kept in the list (see the form).
+AREAS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+TIME_ZONES = [
+    "UTC",
+    *sorted(z for z in available_timezones() if z.split("/", 1)[0] in AREAS),
+]
+ALL_TIME_ZONES = available_timezones()
 
 
 class AnswerForm(forms.Form):
@@ -48,6 +67,14 @@ class LearnerSettingsForm(forms.ModelForm):
         "(0.70 to 0.97). Higher means more reviews.",
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.time_zone if self.instance else ""
+        if current and current not in TIME_ZONES and current in ALL_TIME_ZONES:
+            self.fields["time_zone"].choices = [(current, current)] + [
+                (z, z) for z in TIME_ZONES
+            ]
 
     class Meta:
         model = LearnerSettings
