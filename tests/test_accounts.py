@@ -244,6 +244,16 @@ def test_made_up_signup_link_is_refused(client, token):
     assert not User.objects.exists()
 
 
+def test_a_used_signup_link_opened_again_while_signed_in_says_so(client, mailoutbox):
+    sign_up(client, EMAIL)
+    run_tasks()
+    link = confirm_path(mailoutbox[0].body)
+    assert client.post(link).status_code == 302
+    html = client.get(link).content.decode()  # the back button, after confirming
+    assert f"You are signed in as {EMAIL}" in html
+    assert "sign up again" not in html
+
+
 def test_confirming_one_of_two_signup_links_voids_the_other(client, mailoutbox):
     sign_up(client, EMAIL)
     sign_up(client, EMAIL, password="a second passphrase here")
