@@ -205,15 +205,25 @@ def test_signed_in_learner_gets_the_four_parts(client, sample, learner):
     definitions = entries(html, "Definitions")
     views = entries(html, "People and their views")
     assert len(timeline) == facts.filter(kind="event").count() > 10
-    assert len(figures) == facts.filter(kind="figure").count() >= 5
+    # Brest-Litovsk's three figures share their lead-in: one entry, a link each
+    assert len(figures) == facts.filter(kind="figure").count() - 2 >= 3
     assert len(definitions) == facts.filter(kind="definition").count() > 10
     assert len(views) == facts.filter(kind="view").count() >= 4
     assert "March 1918 — Treaty of Brest-Litovsk (3 March 1918)" in timeline
-    assert (
-        "Russia gave up Poland, the Baltic provinces, Finland and Ukraine, and with "
-        "them 27% of its farmland. Treaty of Brest-Litovsk"
-    ) in figures
-    assert "<strong>27%</strong> of its farmland" in part(html, "Key figures")
+    assert re.search(
+        r"<li>Russia gave up Poland, the Baltic provinces, Finland and Ukraine, and "
+        r"with them <a [^>]+><strong>27%</strong> of its farmland</a>, "
+        r"<a [^>]+><strong>26%</strong> of its railways</a> and "
+        r"<a [^>]+><strong>74%</strong> of its iron and coal production</a>\. "
+        r'<span class="sheet-context">Treaty of Brest-Litovsk</span></li>',
+        part(html, "Key figures"),
+    )
+    # a figure alone is its sentence, linked whole
+    assert re.search(
+        r"<li><a [^>]+>The Socialist Revolutionaries, [^<]*<strong>40%</strong> of "
+        r"the vote\.</a>",
+        part(html, "Key figures"),
+    )
     assert "___" not in html
     # each term with its whole first sentence, as its card answers: what follows the
     # colon is part of the meaning

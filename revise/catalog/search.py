@@ -36,7 +36,9 @@ MAX_TERM = 60  # characters of one term
 CANDIDATES = 200  # documents ranked by the database
 SHOWN = 40  # results on the page
 SNIPPET_WORDS = 32
-SUGGEST_CUTOFF = 80  # rapidfuzz ratio a suggestion must reach ("alert" is 75 from "let")
+SUGGEST_CUTOFF = (
+    80  # rapidfuzz ratio a suggestion must reach ("alert" is 75 from "let")
+)
 
 # Ranking: the database's relevance times the weight of the document's kind, so that
 # a chapter or section about a term comes before a card that mentions it in passing.

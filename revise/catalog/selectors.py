@@ -280,14 +280,25 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
-class FigureEntry:
-    """A figure in its clause: ``before`` + the figure + ``after``."""
+class FigurePart:
+    """One figure of an entry: the figure, the words after it, its link, and what
+    follows the link (", ", " and ", "." or nothing)."""
 
     value: str
-    before: str
     after: str
-    context: str
     url: str
+    joiner: str = ""
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """Figures in their clause: ``before``, then each part. Figures of one list that
+    share their lead-in make one entry: "Russia gave up …, and with them 27% of its
+    farmland, 26% of its railways and 74% of its iron and coal production." """
+
+    before: str
+    parts: tuple[FigurePart, ...]
+    context: str
 
 
 @dataclass(frozen=True)
@@ -370,7 +381,7 @@ def cheatsheet_get(*, course_slug: str, viewer: Viewer) -> Cheatsheet:
     return Cheatsheet(
         course=course,
         timeline=_timeline(by_kind[Fact.Kind.EVENT], url, readable),
-        figures=[_figure(f, url(f)) for f in by_kind[Fact.Kind.FIGURE]],
+        figures=_figures(by_kind[Fact.Kind.FIGURE], url),
         definitions=sorted(
             (
                 DefinitionEntry(
@@ -402,13 +413,47 @@ def _timeline(
     return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
 
 
-def _figure(fact: Fact, url: str) -> FigureEntry:
-    before, blank, after = fact.text.partition("___")
-    if not blank:  # no blank to fill: the figure after its clause
-        before, after = f"{fact.text} ", ""
-    return FigureEntry(
-        value=fact.value, before=before, after=after, context=fact.context, url=url
-    )
+def _figures(figures: list[Fact], url: Callable[[Fact], str]) -> list[FigureEntry]:
+    """An entry per figure, but one for figures in a row of the same chapter and
+    heading whose clauses share their words before the figure (a list's lead-in)."""
+    groups: list[list[tuple[Fact, str, str]]] = []
+    for fact in figures:
+        before, blank, after = fact.text.partition("___")
+        if not blank:  # no blank to fill: the figure after its clause
+            before, after = f"{fact.text} ", ""
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and blank
+            and last[1] == before
+            and (last[0].chapter_id, last[0].context) == (fact.chapter_id, fact.context)
+        ):
+            groups[-1].append((fact, before, after))
+        else:
+            groups.append([(fact, before, after)])
+    entries = []
+    for group in groups:
+        if len(group) == 1:
+            fact, before, after = group[0]
+            parts = (FigurePart(fact.value, after, url(fact)),)
+        else:
+            parts = tuple(
+                FigurePart(
+                    fact.value,
+                    after.rstrip(" .;,"),
+                    url(fact),
+                    "."
+                    if i == len(group) - 1
+                    else " and "
+                    if i == len(group) - 2
+                    else ", ",
+                )
+                for i, (fact, _, after) in enumerate(group)
+            )
+        entries.append(
+            FigureEntry(before=group[0][1], parts=parts, context=group[0][0].context)
+        )
+    return entries
 
 
 def _people(views: list[Fact], url: Callable[[Fact], str]) -> list[PersonViews]:
