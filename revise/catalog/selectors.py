@@ -437,18 +437,10 @@ def _figures(figures: list[Fact], url: Callable[[Fact], str]) -> list[FigureEntr
             fact, before, after = group[0]
             parts = (FigurePart(fact.value, after, url(fact)),)
         else:
+            joiners = [", "] * (len(group) - 2) + [" and ", "."]
             parts = tuple(
-                FigurePart(
-                    fact.value,
-                    after.rstrip(" .;,"),
-                    url(fact),
-                    "."
-                    if i == len(group) - 1
-                    else " and "
-                    if i == len(group) - 2
-                    else ", ",
-                )
-                for i, (fact, _, after) in enumerate(group)
+                FigurePart(fact.value, after.rstrip(" .;,"), url(fact), joiner)
+                for (fact, _, after), joiner in zip(group, joiners, strict=True)
             )
         entries.append(
             FigureEntry(before=group[0][1], parts=parts, context=group[0][0].context)
