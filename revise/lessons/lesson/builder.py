@@ -271,9 +271,8 @@ def _made_questions(ctx: _Context, authored: list[Step]) -> list[Step]:
     }
     in_group = {key for step, keys in grouped.values() for key in keys}
     groups_placed: set[str] = set()
-    recall: list[
-        Step
-    ] = []  # the definitions, asked last: read at the start, recalled later
+    # The definitions, asked last: read at the start, they are recalled later.
+    recall: list[Step] = []
     for fact in facts:
         if (fact.kind, fact.key, fact.locked) in in_group:
             for kind, (group, keys) in grouped.items():
