@@ -163,6 +163,33 @@ def test_card_with_id_keeps_identity_when_its_text_changes(write_course):
     assert report.retired["cards"] == 0
 
 
+def test_giving_an_item_an_id_keeps_its_identity(write_course):
+    # an author follows the advice "give an id to anything you expect to rewrite"
+    folder = write_course(files())
+    course_import(path=folder)
+    before = {
+        "card": card("When was the Treaty of Brest-Litovsk signed?").pk,
+        "question": Question.objects.get().pk,
+        "step": LessonStep.objects.get().pk,
+    }
+    with_ids = (
+        CHAPTER_ONE.replace("March 1918.", "March 1918. {#brest-date}")
+        .replace("sign the treaty?", "sign the treaty? {#why-sign}")
+        .replace("- kind: true-false", "- kind: true-false\n  id: rapallo-tf")
+    )
+    write_course(files(with_ids))
+    report = course_import(path=folder)
+    assert Card.objects.get(key="brest-date").pk == before["card"]
+    assert Question.objects.get(key="why-sign").pk == before["question"]
+    assert LessonStep.objects.get(key="rapallo-tf").pk == before["step"]
+    assert sum(report.created.values()) == sum(report.retired.values()) == 0
+    # changing one id to another is a new item, as the rule says
+    write_course(files(with_ids.replace("{#brest-date}", "{#brest-signed}")))
+    report = course_import(path=folder)
+    assert Card.objects.get(key="brest-signed").pk != before["card"]
+    assert (report.created["cards"], report.retired["cards"]) == (1, 1)
+
+
 def test_card_without_id_survives_a_typo_fix(write_course):
     folder = write_course(files(CHAPTER_ONE.replace("Brest-Litovsk", "Brest-Litvosk")))
     course_import(path=folder)

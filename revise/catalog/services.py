@@ -320,7 +320,9 @@ def _items_sync(
     """Create, update, keep or retire the course's rows of ``model`` to match ``items``.
 
     Identity follows docs/authoring.md: the key, else a similar enough text in the same
-    chapter (and kind) among the rows that disappeared.
+    chapter (and kind) among the rows without an id that disappeared (a key with a "/":
+    the chapter and its text's hash). So adding ``{#id}`` to a card keeps its reviews;
+    changing one id to another does not.
     """
     existing = {row.key: row for row in model.objects.filter(course=course)}
     parsed_keys = {item.key for _, item, _ in items}
@@ -329,11 +331,7 @@ def _items_sync(
         for key, row in existing.items()
         if key not in parsed_keys and row.retired_at is None and "/" in key
     ]
-    newcomers = [
-        (chapter, item, values)
-        for chapter, item, values in items
-        if item.key not in existing and not item.explicit_id
-    ]
+    newcomers = [entry for entry in items if entry[1].key not in existing]
     renamed: set[int] = set()
     for row, (_, item, _) in _match_similar(vanished, newcomers, text_field):
         del existing[row.key]
