@@ -26,7 +26,7 @@ from revise.catalog.services import course_import
 from revise.study import anki, selectors
 from revise.study.models import Card
 from revise.study.selectors import Deck
-from tests.conftest import SAMPLE_COURSE
+from tests.conftest import COURSE_YAML, SAMPLE_COURSE
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +208,31 @@ def test_reimport_updates_notes_instead_of_duplicating(chapter, learner, col):
     assert {
         deck.name: deck.id for deck in col.decks.all_names_and_ids()
     } == decks_before
+
+
+def test_a_typo_fixed_in_the_notes_updates_the_same_note(write_course, learner, col):
+    # a card without an id changes its key with its text; its note must not
+    def notes(front: str) -> dict[str, str]:
+        return {
+            "course.yaml": COURSE_YAML,
+            "01-one.md": "---\ntitle: One\n---\n## Part\n\nWords.\n\n"
+            f"::: flashcards\n- {front} :: March 1918.\n- Who led the Red Army? :: "
+            "Trotsky.\n:::\n",
+        }
+
+    folder = write_course(notes("When was the Treaty of Brest-Litvosk signed?"))
+    course_import(path=folder)
+    course, now = Course.objects.get(), timezone.now()
+    load(col, export(course, viewer=learner, now=now))
+    before = set(col.find_notes(""))
+    write_course(notes("When was the Treaty of Brest-Litovsk signed?"))
+    course_import(path=folder)
+    fixed = Card.objects.get(front_text="When was the Treaty of Brest-Litovsk signed?")
+    assert fixed.key != fixed.first_key  # the same card, under its new key
+    log = load(col, export(course, viewer=learner, now=now + timedelta(minutes=1)))
+    assert (len(log.new), len(log.updated)) == (0, 2)  # a newer package: both
+    assert set(col.find_notes("")) == before
+    assert fixed.front_html in notes_by_front(col)
 
 
 def test_reimport_of_a_package_no_newer_changes_nothing(chapter, learner, col):

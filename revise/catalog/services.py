@@ -352,6 +352,8 @@ def _items_sync(
         }
         row = existing.get(item.key)
         if row is None:
+            if model is Card:
+                values["first_key"] = item.key
             to_create.append(model(course=course, key=item.key, **values))
             report.created[label] += 1
             continue

@@ -2,7 +2,8 @@
 
 Anki recognises what it already holds by these identities, so they never change:
 
-- Notes: the guid ``genanki.guid_for(course.slug, card.key)``. On import Anki updates a
+- Notes: the guid ``genanki.guid_for(course.slug, card.first_key)``, the key the card
+  was made with, kept through the edits that keep the card. On import Anki updates a
   note with a known guid if the package's copy is newer than the collection's (its time
   is the export's ``now``), and otherwise leaves it alone; it never adds a second copy.
 - Note type: :data:`MODEL_ID`. Anki keeps one note type per id while its field and
@@ -77,8 +78,9 @@ def deck_id(key: str) -> int:
 
 
 def note_guid(card: Card) -> str:
-    """The card's note guid in Anki: the same for every export of the card."""
-    return genanki.guid_for(card.course.slug, card.key)
+    """The card's note guid in Anki: the same for every export of the card, from the
+    key it was made with (a typo fix changes the key of a card without an id)."""
+    return genanki.guid_for(card.course.slug, card.first_key or card.key)
 
 
 def apkg_filename(course: Course, chapter: Chapter | None = None) -> str:

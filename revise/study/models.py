@@ -19,6 +19,10 @@ class Card(ChapterItem):
     back_html = models.TextField()
     front_text = models.TextField()
     anchor = models.CharField(max_length=200, blank=True)
+    # The key the card was made with. A card without an id changes its key when its
+    # text is edited (the import keeps the row); its Anki note guid comes from this one,
+    # so a newer export still updates the same note (revise/study/anki.py).
+    first_key = models.CharField(max_length=200, blank=True)
 
     class Meta(ChapterItem.Meta):
         # The queue takes new cards in reading order straight from the first index (a
