@@ -38,8 +38,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     documents = []
     for path in args.paths:
         course, problems = parse_course(Path(path))
-        for problem in problems:
-            print(problem)
+        for problem in problems:  # with --json, standard output is the JSON alone
+            print(problem, file=sys.stderr if args.json else sys.stdout)
         if problems or course is None:
             noun = "problem" if len(problems) == 1 else "problems"
             print(f"{path}: {len(problems)} {noun}", file=sys.stderr)
@@ -53,8 +53,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.facts:
             print(*fact_lines(course), sep="\n")
         print(f"{path}: OK — {course.summary_line()}")
-    if args.json:
-        print(json.dumps(documents if len(documents) != 1 else documents[0], indent=2))
+    if args.json:  # one path: its document (null if it has problems); several: a list
+        one = documents[0] if documents else None
+        print(json.dumps(documents if len(args.paths) != 1 else one, indent=2))
     return status
 
 
@@ -201,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # The reader went away (`revise check … | head`): stop quietly, as Unix tools
+        # do, with standard output sent nowhere so that flushing it at exit cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as error:
         # Imported here: `revise check` never loads Django's database layer.
         from django.core.management.base import SystemCheckError

@@ -130,6 +130,36 @@ def test_check_cards_json_lists_every_card_and_question_with_its_source(capsys):
     assert {i["duplicates"] for i in dropped} <= ids
 
 
+def test_check_json_keeps_standard_output_json_when_a_course_has_problems(
+    write_course, capsys
+):
+    bad = write_course(
+        {
+            "course.yaml": COURSE_YAML,
+            "01-one.md": "---\ntitle: One\nauthor: me\n---\nHi.\n",
+        },
+        name="bad",
+    )
+    assert main(["check", "--json", str(SAMPLE_COURSE), str(bad)]) == 1
+    out, err = capsys.readouterr()
+    documents = json.loads(out)  # the good course's document, nothing else
+    assert [d["course"] for d in documents] == ["lenin"]
+    assert re.search(r"01-one\.md:3: unknown field 'author'", err)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    revise = f"{sys.executable[: -len('python')]}revise"
+    result = subprocess.run(
+        f"{revise} check --cards {SAMPLE_COURSE} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
 def test_check_facts_json_gives_every_fact_with_its_fields(capsys):
     assert main(["check", "--facts", "--json", str(SAMPLE_COURSE)]) == 0
     facts = json.loads(capsys.readouterr().out)["facts"]
