@@ -182,6 +182,31 @@ def test_cards_get_stable_ids_or_keys_from_their_text(write_course):
     assert re.fullmatch(r"one/[0-9a-f]{16}", second.key)
 
 
+def test_a_card_splits_at_the_first_double_colon_outside_code(write_course):
+    folder = write_course(
+        {
+            "course.yaml": COURSE_YAML,
+            "01-one.md": """\
+            ---
+            title: One
+            ---
+            ::: flashcards
+            - What does `std::vector` hold? :: Values of one type.
+            - What is ``a::b`` here? :: A path :: with a colon pair.
+            :::
+            """,
+        }
+    )
+    course, problems = parse_course(folder)
+    assert problems == []
+    sides = [(c.front_text, c.back_text) for c in course.chapters[0].cards]
+    assert sides == [
+        ("What does std::vector hold?", "Values of one type."),
+        ("What is a::b here?", "A path :: with a colon pair."),
+    ]
+    assert "<code>std::vector</code>" in course.chapters[0].cards[0].front_html
+
+
 def test_identity_text_ignores_case_punctuation_and_spacing():
     assert normalize_text("When was  Brest-Litovsk signed?") == normalize_text(
         "when was brest litovsk signed"

@@ -35,6 +35,7 @@ MODEL_FIELDS = {
     "catalog.Chapter.title": CHAPTER_TITLE,
     "catalog.Chapter.source_hash": SOURCE_HASH,  # a SHA-256 in hex
     "study.Card.key": KEY,
+    "study.Card.first_key": KEY,
     "study.Card.origin": CARD_ORIGIN,
     "study.Card.anchor": ANCHOR,
     "lessons.Question.key": KEY,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,6 +39,19 @@ def _inline_text(token: Token) -> str:
         else:
             parts.append(child.content)
     return " ".join("".join(parts).split())
+
+
+_CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _card_sides(text: str) -> tuple[str, str, str]:
+    """A flashcard item split at its first "::" outside code: "What does `std::vector`
+    hold? :: Values." is asked about `std::vector`."""
+    masked = _CODE_SPAN_RE.sub(lambda m: "`" * len(m.group(0)), text)
+    at = masked.find("::")
+    if at < 0:
+        return text, "", ""
+    return text[:at], "::", text[at + 2 :]
 
 
 def _plain(source: str) -> str:
@@ -362,7 +376,7 @@ class ChapterWalker:
             )
         for item in items:
             text, key, explicit = self._item_key(item.text, item.line, kind="card")
-            front, sep, back = text.partition("::")
+            front, sep, back = _card_sides(text)
             if not sep:
                 self.error(
                     item.line, "a flashcard needs '::' between question and answer"
