@@ -101,6 +101,19 @@ def test_unchanged_reimport_parses_no_chapter_and_writes_nothing(
     }
 
 
+def test_a_chapter_file_that_would_be_skipped_fails_even_an_unchanged_reimport(
+    write_course,
+):
+    folder = write_course(files())
+    course_import(path=folder)
+    (folder / "03-three.MD").write_text("---\ntitle: Three\n---\nWords.\n")
+    with pytest.raises(CourseInvalid) as caught:
+        course_import(path=folder)
+    assert [p.message for p in caught.value.problems] == [
+        "a chapter's file name ends in '.md' (lower case)"
+    ]
+
+
 def test_changed_chapter_is_parsed_again_and_updated(write_course, parsed):
     folder = write_course(files())
     course_import(path=folder)

@@ -207,6 +207,28 @@ def test_a_card_splits_at_the_first_double_colon_outside_code(write_course):
     assert "<code>std::vector</code>" in course.chapters[0].cards[0].front_html
 
 
+def test_a_file_that_looks_like_a_chapter_but_would_be_skipped_is_reported(
+    write_course, tmp_path
+):
+    chapter = "---\ntitle: Two\n---\nWords.\n"
+    folder = write_course({"course.yaml": COURSE_YAML, "01-one.md": chapter})
+    (folder / "02-two.MD").write_text(chapter)
+    (folder / "03-dir.md").mkdir()
+    (folder / "04-gone.md").symlink_to(tmp_path / "nowhere.md")
+    (folder / "README.md").write_text("Notes for authors.")
+    assert problems_of(folder) == [
+        "02-two.MD:1: a chapter's file name ends in '.md' (lower case)",
+        "03-dir.md:1: not a file: a chapter is a Markdown file",
+        "04-gone.md:1: not a file: a chapter is a Markdown file",
+    ]
+
+
+def test_a_folder_that_does_not_exist_is_reported_as_such(tmp_path):
+    assert problems_of(tmp_path / "nope") == ["nope:1: no such folder"]
+    (tmp_path / "file").write_text("")
+    assert problems_of(tmp_path / "file") == ["file:1: not a folder"]
+
+
 def test_identity_text_ignores_case_punctuation_and_spacing():
     assert normalize_text("When was  Brest-Litovsk signed?") == normalize_text(
         "when was brest litovsk signed"

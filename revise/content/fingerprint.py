@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from revise.content.limits import MAX_FILE_BYTES
-from revise.content.parser import chapter_paths, course_slug
+from revise.content.parser import chapter_paths, course_slug, skipped_chapter_files
 
 # Bump when what the import stores changes for a reason the source digest cannot see
 # (a library it does not list, say).
@@ -47,10 +47,11 @@ class CourseSources:
 def course_sources(folder: Path, *, rules: str) -> CourseSources | None:
     """The slug and chapter fingerprints of ``folder``, parsing only ``course.yaml``;
     None when the folder has a problem only the full parse can report (``course.yaml``
-    missing or invalid, a file that cannot be read or is too large)."""
+    missing or invalid, a file that cannot be read or is too large, a chapter file that
+    would be skipped)."""
     folder = Path(folder)
     slug = course_slug(folder)
-    if slug is None:
+    if slug is None or next(skipped_chapter_files(folder), None) is not None:
         return None
     chapters: dict[Path, str] = {}
     try:

@@ -49,6 +49,7 @@ __all__ = [
     "normalize_text",
     "parse_chapter",
     "parse_course",
+    "skipped_chapter_files",
 ]
 
 
@@ -190,7 +191,8 @@ def _parse_course(folder: Path) -> tuple[Course | None, list[Problem]]:
     folder = Path(folder)
     meta_path = folder / "course.yaml"
     if not folder.is_dir():
-        return None, [Problem(folder, 1, "not a folder")]
+        what = "not a folder" if folder.exists() else "no such folder"
+        return None, [Problem(folder, 1, what)]
     course = None
     if not meta_path.is_file():
         problems.append(Problem(meta_path, 1, "course.yaml is missing"))
@@ -198,6 +200,7 @@ def _parse_course(folder: Path) -> tuple[Course | None, list[Problem]]:
         course = _parse_course_meta(folder, meta_path, problems)
 
     paths = chapter_paths(folder)
+    problems.extend(skipped_chapter_files(folder))
     if not paths:
         problems.append(
             Problem(meta_path, 1, "the course has no chapters (*.md files)")
@@ -244,6 +247,18 @@ def chapter_paths(folder: Path) -> list[Path]:
     return sorted(
         p for p in folder.glob("*.md") if p.is_file() and p.name.lower() != "readme.md"
     )
+
+
+def skipped_chapter_files(folder: Path) -> Iterator[Problem]:
+    """What looks like a chapter but would be skipped: "03-nep.MD", or a "04-x.md"
+    that is a folder, a broken link or anything else but a file."""
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() != ".md" or path.name.lower() == "readme.md":
+            continue
+        if path.suffix != ".md":
+            yield Problem(path, 1, "a chapter's file name ends in '.md' (lower case)")
+        elif not path.is_file():
+            yield Problem(path, 1, "not a file: a chapter is a Markdown file")
 
 
 def course_slug(folder: Path) -> str | None:
