@@ -413,21 +413,21 @@ def test_import_fits_a_long_subject_slug(write_course, db):
                 "```lesson\n- kind: choice\n  prompt: P\n  options: [[a], {b: c}]\n"
                 "  answer: x\n```\n"
             ),
-            "01-one.md:5: | 'options' | list of texts",
+            "01-one.md:7: | 'options' | list of texts",
             id="options holding lists",
         ),
         pytest.param(
             chapter(
                 "```lesson\n- kind: order\n  prompt: P\n  items: [[a], [b]]\n```\n"
             ),
-            "01-one.md:5: | 'items' | list of texts",
+            "01-one.md:7: | 'items' | list of texts",
             id="items holding lists",
         ),
         pytest.param(
             chapter(
                 "```lesson\n- kind: match\n  prompt: P\n  pairs: {a: [1], b: {c: d}}\n```\n"
             ),
-            "01-one.md:5: | 'pairs' | text",
+            "01-one.md:7: | 'pairs' | text",
             id="pairs holding lists",
         ),
         pytest.param(
@@ -449,12 +449,12 @@ def test_import_fits_a_long_subject_slug(write_course, db):
                 "```lesson\n- kind: true-false\n  statement: S\n  answer: true\n"
                 "  explain: [a, b]\n```\n"
             ),
-            "01-one.md:5: | 'explain' | text",
+            "01-one.md:8: | 'explain' | text",
             id="explain is a list",
         ),
         pytest.param(
             chapter("```lesson\n- kind: fill-blank\n  text: A [b].\n  id: [x]\n```\n"),
-            "01-one.md:5: | 'id' | text",
+            "01-one.md:7: | 'id' | text",
             id="id is a list",
         ),
         pytest.param(

@@ -223,6 +223,27 @@ def test_a_file_that_looks_like_a_chapter_but_would_be_skipped_is_reported(
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("---\ntitle: One\n\n# Hello\n", "1: the front matter is not closed"),
+        ('---\ntitle: ""\n---\nWords.\n', "2: the title is empty"),
+        ("Words only.\n", "1: chapter has no title: start the file with front matter"),
+    ],
+)
+def test_a_missing_title_says_what_is_wrong_where(write_course, text, problem):
+    folder = write_course({"course.yaml": COURSE_YAML, "01-one.md": text})
+    (found,) = problems_of(folder)
+    assert found.startswith(f"01-one.md:{problem}")
+
+
+def test_a_choice_with_an_option_twice_names_it_on_its_line(write_course):
+    step = "- kind: choice\n  prompt: P\n  options: [A, A, B]\n  answer: A\n"
+    text = f"---\ntitle: One\n---\n```lesson\n{step}```\n"
+    folder = write_course({"course.yaml": COURSE_YAML, "01-one.md": text})
+    assert problems_of(folder) == ["01-one.md:7: the option 'A' is given twice"]
+
+
 def test_a_folder_that_does_not_exist_is_reported_as_such(tmp_path):
     assert problems_of(tmp_path / "nope") == ["nope:1: no such folder"]
     (tmp_path / "file").write_text("")
@@ -470,7 +491,7 @@ def chapter(body: str) -> dict[str, str]:
             ),
             [
                 "01-one.md:5: a true-false step needs 'statement'",
-                "01-one.md:7: the answer 'c' is not one of the options",
+                "01-one.md:10: the answer 'c' is not one of the options",  # its line
             ],
             id="lesson step errors",
         ),

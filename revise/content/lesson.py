@@ -112,8 +112,15 @@ def _validate_step(
     locked: bool,
     key_for: KeyFor,
 ) -> LessonStep | None:
-    def error(message: str) -> None:
-        problems.append(Problem(path, line, message))
+    def error(message: str, field: str = "") -> None:
+        problems.append(Problem(path, field_line(field) if field else line, message))
+
+    def field_line(name: str) -> int:
+        """The line of the step's field ``name`` (the step's first line if absent)."""
+        for key, _ in getattr(node, "value", ()):
+            if isinstance(key, yaml.ScalarNode) and key.value == name:
+                return line + key.start_mark.line - node.start_mark.line
+        return line
 
     if not isinstance(item, dict):
         error("a lesson step is a set of fields starting with 'kind:'")
@@ -132,16 +139,16 @@ def _validate_step(
     for name in item:
         if name != "kind" and name not in required and name not in COMMON_OPTIONAL:
             allowed = ", ".join([*required, *sorted(COMMON_OPTIONAL)])
-            error(f"unknown field '{name}' in {step} (allowed: {allowed})")
+            error(f"unknown field '{name}' in {step} (allowed: {allowed})", name)
     for name, expected in required.items():
         value = item.get(name)
         if value is None or value == "":
             error(f"{step} needs '{name}'")
         elif not _has_shape(value, expected):
-            error(f"'{name}' in {step} must be {SHAPE_NAMES[expected]}")
+            error(f"'{name}' in {step} must be {SHAPE_NAMES[expected]}", name)
     for name in sorted(COMMON_OPTIONAL):
         if item.get(name) is not None and not isinstance(item[name], str):
-            error(f"'{name}' in {step} must be text")
+            error(f"'{name}' in {step} must be text", name)
     if len(problems) > before:
         return None
 
@@ -149,14 +156,17 @@ def _validate_step(
     if kind == "true-false":
         answer = TRUTH.get(item["answer"].strip().lower())
         if answer is None:
-            error("the answer of a true-false step must be true or false")
+            error("the answer of a true-false step must be true or false", "answer")
         data["answer"] = answer
     elif kind == "choice":
         options = item["options"]
-        if len(options) < 2 or len(set(options)) != len(options):
-            error("a choice step needs two or more different options")
+        twice = next((o for i, o in enumerate(options) if o in options[:i]), None)
+        if twice is not None:
+            error(f"the option '{twice}' is given twice", "options")
+        elif len(options) < 2:
+            error("a choice step needs two or more options", "options")
         elif str(item["answer"]) not in options:
-            error(f"the answer '{item['answer']}' is not one of the options")
+            error(f"the answer '{item['answer']}' is not one of the options", "answer")
     elif kind == "fill-blank" and not BLANK_RE.search(item["text"]):
         error("a fill-blank step needs at least one [blank] in its text")
     elif kind == "order":

@@ -369,7 +369,8 @@ def _parse_chapter(path: Path, problems: list[Problem], subject: str) -> Chapter
 
     meta: dict[str, Any] = {}
     meta_lines: dict[str, int] = {}
-    if tokens and tokens[0].type == "front_matter":
+    fronted = bool(tokens) and tokens[0].type == "front_matter"
+    if fronted:
         parsed = load_yaml_mapping(
             tokens[0].content,
             path=path,
@@ -383,12 +384,17 @@ def _parse_chapter(path: Path, problems: list[Problem], subject: str) -> Chapter
         else:
             meta = {"title": "?"}  # reported already; don't also report a missing title
         tokens = tokens[1:]
-    if not meta.get("title"):
+    if "title" in meta_lines and not meta.get("title"):
+        problems.append(Problem(path, meta_lines["title"], "the title is empty"))
+    elif not meta.get("title"):
+        unclosed = not fronted and bool(lines) and lines[0].strip() == "---"
         problems.append(
             Problem(
                 path,
                 1,
-                "chapter has no title: start the file with front matter "
+                "the front matter is not closed: end it with a line '---'"
+                if unclosed
+                else "chapter has no title: start the file with front matter "
                 "(---, title: …, ---)",
             )
         )
