@@ -28,11 +28,11 @@ AREAS = (
     "Indian",
     "Pacific",
 )
+ALL_TIME_ZONES = available_timezones()
 TIME_ZONES = [
     "UTC",
-    *sorted(z for z in available_timezones() if z.split("/", 1)[0] in AREAS),
+    *sorted(z for z in ALL_TIME_ZONES if z.split("/", 1)[0] in AREAS),
 ]
-ALL_TIME_ZONES = available_timezones()
 
 
 class AnswerForm(forms.Form):

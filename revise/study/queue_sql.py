@@ -324,13 +324,14 @@ def next_due_after(deck: DeckFilter, *, after: datetime) -> datetime | None:
     return _aware(_value(sql, params))
 
 
-def _next_due_sql(deck: DeckFilter, *, after: datetime) -> tuple[str, list[Any]]:
+def _next_due_sql(deck: DeckFilter, *, after: datetime | None) -> tuple[str, list[Any]]:
+    """The first due date of the learner's cards in the deck after ``after`` (None:
+    the first at all, past or not)."""
     where, params = _states_where(deck, ALL_STATES)
+    if after is not None:
+        where, params = f"{where} AND s.due > %s", [*params, _when(after)]
     # Not MIN(): SQLite would return an aggregate of a datetime column as bare text.
-    return (
-        f"SELECT s.due {where} AND s.due > %s ORDER BY s.due LIMIT 1",
-        [*params, _when(after)],
-    )
+    return f"SELECT s.due {where} ORDER BY s.due LIMIT 1", params
 
 
 class SessionCounts(NamedTuple):
@@ -353,15 +354,15 @@ def session_counts(
     deck: DeckFilter,
     *,
     due_before: datetime,
-    after: datetime,
+    after: datetime | None,
     unseen_from: int = 0,
     unseen_limit: int = 0,
     totals_from: int | None = None,
     due_now_at: datetime | None = None,
 ) -> SessionCounts:
     """In one statement: the learner's learning cards in the deck, their review cards
-    due before ``due_before``, when the next card falls due after ``after``
-    (:func:`count_states`, :func:`next_due_after`), and how many cards from
+    due before ``due_before``, when the next card falls due after ``after`` (None:
+    the first due at all) (:func:`count_states`, :func:`next_due_after`), and how many cards from
     ``unseen_from`` they have never seen, up to ``unseen_limit``
     (:func:`count_unseen`); with ``totals_from``, also every card never seen from
     there and the deck's suspended cards (:func:`_unseen_and_suspended_sql`); with

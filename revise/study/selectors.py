@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -332,11 +332,10 @@ def _study_counts(
     *,
     totals: bool = False,
     due_now: bool = False,
-    upcoming_after: datetime | None = None,
 ) -> tuple[StudyCounts, queue_sql.SessionCounts]:
-    """:func:`study_counts`, and the row they came from (with ``totals``, the deck
-    page's counts of cards never seen and suspended too). The next card due is the
-    first due after ``upcoming_after`` (default: ``now``)."""
+    """:func:`study_counts`, and the row they came from. With ``totals`` (the deck
+    page), also its counts of cards never seen and suspended, and the next card due is
+    the first due at all (one already due means "due now"), not the first after now."""
     queue = _queue(deck, learner)
     # Small subqueries, each led by the (learner, course, state, due) index, beat one
     # aggregate that walks every state of a large deck; one statement holds them.
@@ -346,7 +345,7 @@ def _study_counts(
     row = queue_sql.session_counts(
         queue,
         due_before=today.day.end,
-        after=now if upcoming_after is None else upcoming_after,
+        after=None if totals else now,
         unseen_from=start if allowance else 0,
         unseen_limit=allowance,
         # New: every card before the learner's cursor is seen or suspended, so the
@@ -383,17 +382,11 @@ class DeckCounts(StudyCounts):
     ready: bool = False  # a card of the deck is due now ("next_due" is then past)
 
 
-# The deck page's next card is the first due at all: one due already means "due now".
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 def deck_counts(*, deck: Deck, learner: Any, now: datetime) -> DeckCounts:
     """New, learning and due counts of a deck for a learner, when the next card is due
     (or that one is due now), and the header's count of cards due now in every course."""
     today = today_get(learner=learner, now=now, course=deck.course)
-    session, row = _study_counts(
-        deck, learner, now, today, totals=True, due_now=True, upcoming_after=EPOCH
-    )
+    session, row = _study_counts(deck, learner, now, today, totals=True, due_now=True)
     course = deck.course
     cards = deck_page.deck_size(
         course.pk,
